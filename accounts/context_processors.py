@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from accounts.selectors import memberships_of
+
+
+def console(request: HttpRequest) -> dict:
+    """The current account and the person's other accounts, for the console layout."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "current_account": getattr(request, "account", None),
+        "current_membership": getattr(request, "membership", None),
+        "my_memberships": lambda: memberships_of(user=user),
+    }

@@ -1,0 +1,221 @@
+"""Recording audit events: validated against the catalog, actor snapshotted, IP and user agent
+enriched at record time (SPEC S2). One event through the ORM, many through COPY."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from accounts.entitlements import entitlements_for
+from accounts.models import Account, Employee, Tier, User
+from accounts.selectors import team_ids_of
+from auditlog import catalog
+from auditlog.enrichment import locate, parse_user_agent
+from auditlog.models import ActorType, Event
+from auditlog.partitions import partition_ensure, partitions_drop_before, partitions_ensure_range
+
+
+class InvalidEvent(ValueError):
+    """An event that cannot be recorded; `field_name` says which part is wrong."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        self.field_name = field_name
+        super().__init__(f"{field_name}: {message}")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acted: a member, a platform employee, or an integration acting for a member."""
+
+    type: str
+    user: User | None = None
+    employee: Employee | None = None
+    integration: str = ""
+
+    @classmethod
+    def of_user(cls, user: User) -> Actor:
+        return cls(type=ActorType.USER, user=user)
+
+    @classmethod
+    def of_employee(cls, employee: Employee) -> Actor:
+        return cls(type=ActorType.EMPLOYEE, employee=employee)
+
+    @classmethod
+    def of_integration(cls, name: str, on_behalf_of: User) -> Actor:
+        return cls(type=ActorType.INTEGRATION, user=on_behalf_of, integration=name)
+
+    def validate(self) -> None:
+        """Only people, and integrations acting for a person, are logged (SPEC S1)."""
+        if self.type not in ActorType.values:
+            raise InvalidEvent("actor", f"unknown actor type {self.type!r}")
+        if self.type == ActorType.EMPLOYEE and self.employee is None:
+            raise InvalidEvent("actor", "an employee event needs the employee")
+        if self.type == ActorType.USER and self.user is None:
+            raise InvalidEvent("actor", "a user event needs the user")
+        if self.type == ActorType.INTEGRATION and (self.user is None or not self.integration):
+            raise InvalidEvent("actor", "an integration event needs the person it acts for")
+
+
+@dataclass
+class EventInput:
+    """One event to record, before enrichment."""
+
+    category: str
+    subcategory: str
+    action: str
+    actor: Actor
+    occurred_at: dt.datetime | None = None
+    object_type: str = ""
+    object_id: str = ""
+    object_label: str = ""
+    url: str = ""
+    ip: str | None = None
+    user_agent: str = ""
+    login_type: str = ""
+    metadata: dict[str, Any] = field(default_factory=dict)
+    actor_email: str | None = None  # snapshot override, e.g. the attempted email of a failed login
+    actor_team_ids: list[int] | None = None  # snapshot override for bulk loads
+
+
+def _validated(entry: EventInput) -> None:
+    try:
+        catalog.validate(
+            category_code=entry.category,
+            subcategory_code=entry.subcategory,
+            action_code=entry.action,
+        )
+    except catalog.UnknownEntry as exc:
+        raise InvalidEvent(exc.field_name, str(exc)) from exc
+    entry.actor.validate()
+    if entry.occurred_at is not None and timezone.is_naive(entry.occurred_at):
+        raise InvalidEvent("occurred_at", "must carry a time zone")
+
+
+def _row(*, account: Account, entry: EventInput, team_ids: list[int]) -> dict[str, Any]:
+    actor = entry.actor
+    location = locate(entry.ip)
+    device = parse_user_agent(entry.user_agent)
+    person = actor.user
+    return {
+        "account_id": account.pk,
+        "occurred_at": entry.occurred_at or timezone.now(),
+        "category": entry.category,
+        "subcategory": entry.subcategory,
+        "action": entry.action,
+        "actor_type": actor.type,
+        "actor_user_id": person.pk if person else None,
+        "actor_employee_id": actor.employee.pk if actor.employee else None,
+        "actor_integration": actor.integration,
+        "actor_email": entry.actor_email
+        or (person.email if person else actor.employee.email if actor.employee else ""),
+        "actor_name": (
+            person.full_name if person else actor.employee.full_name if actor.employee else ""
+        ),
+        "actor_department": actor.employee.department if actor.employee else "",
+        "actor_team_ids": team_ids,
+        "object_type": entry.object_type,
+        "object_id": str(entry.object_id or ""),
+        "object_label": entry.object_label[:255],
+        "url": entry.url[:2000],
+        "ip_address": location.ip_address,
+        "country_code": location.country_code,
+        "country": location.country,
+        "region": location.region,
+        "city": location.city,
+        "login_type": entry.login_type,
+        "user_agent": entry.user_agent or "",
+        "browser": device.browser,
+        "os": device.os,
+        "device": device.device,
+        "metadata": entry.metadata or {},
+    }
+
+
+def event_record(*, account: Account, entry: EventInput) -> Event:
+    """Record one event in the caller's transaction; unknown catalog entries or actors raise."""
+    _validated(entry)
+    team_ids = entry.actor_team_ids
+    if team_ids is None:
+        team_ids = team_ids_of(account=account, user=entry.actor.user) if entry.actor.user else []
+    row = _row(account=account, entry=entry, team_ids=team_ids)
+    event = Event(**row)
+    try:
+        with transaction.atomic():
+            event.save(force_insert=True)
+    except DatabaseError as exc:
+        if "no partition" not in str(exc):
+            raise
+        # An event for a month with no partition yet (a backfill, or maintenance not run).
+        partition_ensure(row["occurred_at"])
+        event.save(force_insert=True)
+    return event
+
+
+COPY_COLUMNS = (
+    "account_id", "occurred_at", "category", "subcategory", "action", "actor_type",
+    "actor_user_id", "actor_employee_id", "actor_integration", "actor_email", "actor_name",
+    "actor_department", "actor_team_ids", "object_type", "object_id", "object_label", "url",
+    "ip_address", "country_code", "country", "region", "city", "login_type", "user_agent",
+    "browser", "os", "device", "metadata",
+)
+
+
+def events_bulk_load(*, account: Account, entries: Iterable[EventInput]) -> int:
+    """Record many events of one account through COPY, with the same validation and enrichment."""
+    team_cache: dict[int, list[int]] = {}
+    rows = []
+    oldest = newest = None
+    for entry in entries:
+        _validated(entry)
+        team_ids = entry.actor_team_ids
+        if team_ids is None and entry.actor.user is not None:
+            uid = entry.actor.user.pk
+            if uid not in team_cache:
+                team_cache[uid] = team_ids_of(account=account, user=entry.actor.user)
+            team_ids = team_cache[uid]
+        row = _row(account=account, entry=entry, team_ids=team_ids or [])
+        when = row["occurred_at"]
+        oldest = when if oldest is None or when < oldest else oldest
+        newest = when if newest is None or when > newest else newest
+        rows.append(row)
+    if not rows:
+        return 0
+    partitions_ensure_range(oldest.date(), newest.date())
+    copy_rows(rows)
+    return len(rows)
+
+
+def copy_rows(rows: Iterable[dict[str, Any]]) -> None:
+    """COPY already enriched rows into the partitioned event table (rows are routed by month)."""
+    columns = ", ".join(COPY_COLUMNS)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
+        with raw.copy(f"COPY auditlog_event ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                values = [row[name] for name in COPY_COLUMNS]
+                values[-1] = json.dumps(values[-1])
+                copy.write_row(values)
+
+
+def partitions_maintain(*, today: dt.date | None = None) -> dict[str, list[str]]:
+    """Create partitions ahead of time and drop those past the longest retention."""
+    today = today or timezone.now().date()
+    ahead = today + dt.timedelta(days=31 * settings.AUDIT_PARTITIONS_AHEAD)
+    created = partitions_ensure_range(today, ahead)
+    longest = max(settings.AUDIT_RETENTION_DAYS.values())
+    dropped = partitions_drop_before(today - dt.timedelta(days=longest))
+    return {"created": created, "dropped": dropped}
+
+
+def retention_floor(*, account: Account, now: dt.datetime | None = None) -> dt.datetime:
+    """The oldest moment the account's tier still shows (shorter tiers are cut when reading)."""
+    tier = entitlements_for(account=account).audit_tier
+    days = settings.AUDIT_RETENTION_DAYS[Tier(tier).name.lower()]
+    return (now or timezone.now()) - dt.timedelta(days=days)

@@ -1,0 +1,71 @@
+"""Sign-ins to the console are Login events (succeeded, failed, logout) in the person's accounts."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth import get_user_model, user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from accounts.selectors import memberships_of
+from auditlog.services import Actor, EventInput, event_record
+
+logger = logging.getLogger(__name__)
+
+LOGIN_TYPE_PASSWORD = "Email and password"
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address; behind a proxy the first X-Forwarded-For hop (set by our proxy)."""
+    if request is None:
+        return None
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded:
+        return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR")
+
+
+def _record_for_each_account(user, request: HttpRequest | None, **fields) -> None:
+    for membership in memberships_of(user=user):
+        event_record(
+            account=membership.account,
+            entry=EventInput(
+                category="login",
+                actor=Actor.of_user(user),
+                ip=client_ip(request),
+                user_agent=request.META.get("HTTP_USER_AGENT", "") if request else "",
+                login_type=LOGIN_TYPE_PASSWORD,
+                url=request.build_absolute_uri() if request else "",
+                **fields,
+            ),
+        )
+
+
+@receiver(user_logged_in)
+def on_logged_in(sender, request: HttpRequest | None, user, **kwargs) -> None:
+    _record_for_each_account(user, request, subcategory="login_succeeded", action="login")
+
+
+@receiver(user_logged_out)
+def on_logged_out(sender, request: HttpRequest | None, user, **kwargs) -> None:
+    if user is not None:
+        _record_for_each_account(user, request, subcategory="logout", action="logout")
+
+
+@receiver(user_login_failed)
+def on_login_failed(sender, credentials: dict, request: HttpRequest | None = None, **kwargs) -> None:
+    """A failed sign-in is logged in the accounts of the person whose email was tried."""
+    attempted = (credentials.get("username") or credentials.get("email") or "").strip()
+    user = get_user_model().objects.filter(email__iexact=attempted).first() if attempted else None
+    if user is None:
+        logger.info("failed sign-in for unknown email %r", attempted[:254])
+        return
+    _record_for_each_account(
+        user,
+        request,
+        subcategory="login_failed",
+        action="login",
+        actor_email=attempted[:254],
+        metadata={"attempted_email": attempted[:254]},
+    )

