@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from accounts.selectors import memberships_of
+from accounts.selectors import account_menu_of
 
 
 def console(request: HttpRequest) -> dict:
@@ -13,5 +13,5 @@ def console(request: HttpRequest) -> dict:
     return {
         "current_account": getattr(request, "account", None),
         "current_membership": getattr(request, "membership", None),
-        "my_memberships": lambda: memberships_of(user=user),
+        "account_menu": lambda: account_menu_of(user=user),
     }

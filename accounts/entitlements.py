@@ -8,7 +8,11 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
@@ -87,8 +91,23 @@ class Entitlements:
             raise NotEntitled(capability)
 
 
+def _cache_key(account_id: int) -> str:
+    return f"entitlements:v1:{account_id}"
+
+
 def entitlements_for(*, account: Account) -> Entitlements:
-    """Read the account's subscriptions once; callers keep the result for the request."""
-    with scopes_disabled():  # explicit account filter below
-        rows = Subscription.objects.filter(account=account).values_list("product", "tier")
-        return Entitlements(tiers=dict(rows))
+    """The account's entitlements, cached until its subscriptions change."""
+    key = _cache_key(account.pk)
+    tiers = cache.get(key)
+    if tiers is None:
+        with scopes_disabled():  # explicit account filter below
+            rows = Subscription.objects.filter(account=account).values_list("product", "tier")
+            tiers = dict(rows)
+        cache.set(key, tiers, timeout=3600)
+    return Entitlements(tiers=tiers)
+
+
+@receiver([post_save, post_delete], sender=Subscription)
+def _forget_entitlements(sender, instance: Subscription, **kwargs) -> None:
+    transaction.on_commit(lambda: cache.delete(_cache_key(instance.account_id)))
+    cache.delete(_cache_key(instance.account_id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django_scopes import scope, scopes_disabled
 
@@ -30,6 +31,20 @@ def memberships_of(*, user: User) -> list[Membership]:
             .filter(user=user, is_active=True)
             .order_by("account__name")
         )
+
+
+def account_menu_of(*, user: User) -> list[tuple[int, str]]:
+    """(account id, name) of the person's accounts for the switcher; cached per person."""
+    key = f"account-menu:v1:{user.pk}"
+    menu = cache.get(key)
+    if menu is None:
+        menu = [(m.account_id, m.account.name) for m in memberships_of(user=user)]
+        cache.set(key, menu, timeout=300)
+    return menu
+
+
+def account_menu_forget(*, user_id: int) -> None:
+    cache.delete(f"account-menu:v1:{user_id}")
 
 
 def team_ids_of(*, account: Account, user: User) -> list[int]:

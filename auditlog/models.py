@@ -12,7 +12,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import TenantModel
+from accounts.models import TenantModel, tenant_row_id
 
 EVENT_ID_SEQUENCE = "auditlog_event_id_seq"
 
@@ -99,7 +99,39 @@ class Event(TenantModel):
                 "account", "object_type", "object_id", models.F("occurred_at").desc(),
                 name="event_account_object_idx",
             ),
+            models.Index(fields=["account", "id"], name="event_account_id_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.category}/{self.subcategory}/{self.action} by {self.actor_email}"
+
+
+class Sharing(models.TextChoices):
+    PRIVATE = "private", _("Private")
+    EVERYONE = "everyone", _("Everyone in the account")
+
+
+class SavedView(TenantModel):
+    """A named set of filters, private to its owner or shared with everyone in the account."""
+
+    pk = models.CompositePrimaryKey("account", "id")
+    id = tenant_row_id()
+    owner = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=80)
+    sharing = models.CharField(
+        _("sharing"), max_length=10, choices=Sharing.choices, default=Sharing.PRIVATE
+    )
+    filters = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                "account", "owner", models.functions.Lower("name"), name="savedview_name_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["account", "sharing"], name="savedview_sharing_idx")]
+
+    def __str__(self) -> str:
+        return self.name

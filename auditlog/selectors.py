@@ -8,6 +8,7 @@ from accounts.entitlements import Capability, Entitlements
 from accounts.models import Account
 from auditlog import catalog
 from auditlog.models import ActorType, Event
+from auditlog.services import retention_floor
 
 
 def visible_categories(*, entitlements: Entitlements) -> list[str]:
@@ -16,8 +17,9 @@ def visible_categories(*, entitlements: Entitlements) -> list[str]:
 
 
 def events_visible(*, account: Account, entitlements: Entitlements) -> QuerySet[Event]:
-    """The account's events that its tier may see: gated categories and employee actions hidden."""
-    qs = Event.objects.filter(account=account)
+    """The account's events that its tier may see: gated categories, employee actions and events
+    past the tier's retention are hidden."""
+    qs = Event.objects.filter(account=account, occurred_at__gte=retention_floor(account=account, entitlements=entitlements))
     if not entitlements.allows(Capability.ALL_CATEGORIES):
         qs = qs.filter(category__in=visible_categories(entitlements=entitlements))
     if not entitlements.allows(Capability.EMPLOYEE_ACTIONS):
@@ -37,3 +39,20 @@ def events_recent(*, account: Account, entitlements: Entitlements, limit: int = 
             "-occurred_at", "-id"
         )[:limit]
     )
+
+
+LIST_COLUMNS = (
+    "account_id", "occurred_at", "id", "category", "subcategory", "action", "actor_type",
+    "actor_name", "actor_email", "actor_integration", "object_type", "object_id",
+    "object_label", "country", "region", "city",
+)
+
+
+def events_for_list(*, account: Account, entitlements: Entitlements) -> QuerySet[Event]:
+    """The visible events with only the columns the table shows (metadata stays on disk)."""
+    return events_visible(account=account, entitlements=entitlements).only(*LIST_COLUMNS)
+
+
+def event_get(*, account: Account, entitlements: Entitlements, event_id: int) -> Event | None:
+    """One visible event of the account, or None (the caller answers 404)."""
+    return events_visible(account=account, entitlements=entitlements).filter(id=event_id).first()

@@ -130,7 +130,8 @@ def _row(*, account: Account, entry: EventInput, team_ids: list[int]) -> dict[st
         "region": location.region,
         "city": location.city,
         "login_type": entry.login_type,
-        "user_agent": entry.user_agent or "",
+        # PostgreSQL text cannot hold NUL; a hostile user agent must not lose the event.
+        "user_agent": (entry.user_agent or "").replace("\x00", ""),
         "browser": device.browser,
         "os": device.os,
         "device": device.device,
@@ -214,8 +215,39 @@ def partitions_maintain(*, today: dt.date | None = None) -> dict[str, list[str]]
     return {"created": created, "dropped": dropped}
 
 
-def retention_floor(*, account: Account, now: dt.datetime | None = None) -> dt.datetime:
+def retention_floor(
+    *, account: Account, entitlements=None, now: dt.datetime | None = None
+) -> dt.datetime:
     """The oldest moment the account's tier still shows (shorter tiers are cut when reading)."""
-    tier = entitlements_for(account=account).audit_tier
+    tier = (entitlements or entitlements_for(account=account)).audit_tier
     days = settings.AUDIT_RETENTION_DAYS[Tier(tier).name.lower()]
     return (now or timezone.now()) - dt.timedelta(days=days)
+
+
+def log_view_record(
+    *,
+    account: Account,
+    user: User,
+    view_key: str,
+    filters: dict[str, Any],
+    ip: str | None,
+    user_agent: str,
+    url: str,
+) -> Event:
+    """Record that a person opened the audit log with a view and filters (self-audit)."""
+    return event_record(
+        account=account,
+        entry=EventInput(
+            category="audit_logs",
+            subcategory="log_view",
+            action="view",
+            actor=Actor.of_user(user),
+            object_type="audit_log_view",
+            object_id=view_key,
+            object_label=view_key,
+            url=url,
+            ip=ip,
+            user_agent=user_agent,
+            metadata={"view": view_key, "filters": filters},
+        ),
+    )

@@ -26,6 +26,13 @@ def client_ip(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
+def _request_url(request: HttpRequest | None) -> str:
+    """Where the sign-in happened; a request without a host (e.g. a programmatic login) has none."""
+    if request is None or not (request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME")):
+        return ""
+    return request.build_absolute_uri()
+
+
 def _record_for_each_account(user, request: HttpRequest | None, **fields) -> None:
     for membership in memberships_of(user=user):
         event_record(
@@ -36,7 +43,7 @@ def _record_for_each_account(user, request: HttpRequest | None, **fields) -> Non
                 ip=client_ip(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", "") if request else "",
                 login_type=LOGIN_TYPE_PASSWORD,
-                url=request.build_absolute_uri() if request else "",
+                url=_request_url(request),
                 **fields,
             ),
         )

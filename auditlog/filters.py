@@ -1,0 +1,253 @@
+"""The audit-log filters (SPEC S3): one FilterSet for the page, the export and the API.
+
+Invalid values (a bad date, a foreign user, a gated category) are dropped by the form and named in
+`ignored`, so the page renders with a note instead of failing, and never widens what is visible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from dataclasses import dataclass
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.entitlements import Entitlements
+from accounts.models import Account, Membership, Team, TeamMember
+from auditlog import catalog
+from auditlog.models import Event
+
+FILTER_KEYS = ("category", "subcategory", "action", "actor", "date", "start", "end")
+
+DATE_PRESETS: tuple[tuple[str, Any], ...] = (
+    ("today", _("Today")),
+    ("7d", _("Last 7 days")),
+    ("30d", _("Last 30 days")),
+    ("90d", _("Last 90 days")),
+    ("custom", _("Custom range")),
+)
+PRESET_DAYS = {"7d": 7, "30d": 30, "90d": 90}
+ACTOR_TOKEN = re.compile(r"^(u|t)(\d{1,18})$")
+
+
+def normalize_filters(data: QueryDict | dict[str, Any]) -> dict[str, Any]:
+    """The filter part of a query string as a stable dict (for views, comparison, export)."""
+    result: dict[str, Any] = {}
+    for key in FILTER_KEYS:
+        if isinstance(data, QueryDict):
+            values = [v.strip() for v in data.getlist(key) if v.strip()]
+        else:
+            raw = data.get(key)
+            values = raw if isinstance(raw, list) else ([raw] if raw else [])
+            values = [str(v).strip() for v in values if str(v).strip()]
+        if not values:
+            continue
+        result[key] = sorted(set(values)) if key == "actor" else values[0]
+    if result.get("date") != "custom":
+        result.pop("start", None)
+        result.pop("end", None)
+    return result
+
+
+def has_filter_params(data: QueryDict) -> bool:
+    """Whether the URL carries filter state of its own (else a view's saved filters apply)."""
+    return any(key in data for key in FILTER_KEYS)
+
+
+class EventFilterForm(forms.Form):
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        category = cleaned.get("category")
+        subcategory = cleaned.get("subcategory")
+        if subcategory and not category:
+            self.add_error("subcategory", _("Choose a category first."))
+        elif subcategory and category:
+            if subcategory not in catalog.category(category).subcategory_index:
+                self.add_error("subcategory", _("This subcategory is not in the category."))
+        if cleaned.get("date") == "custom":
+            start, end = cleaned.get("start"), cleaned.get("end")
+            if start and end and end < start:
+                self.add_error("end", _("The end date is before the start date."))
+        return cleaned
+
+
+class ActorField(django_filters.fields.MultipleChoiceField):
+    """`u<id>` for a user, `t<id>` for a team; membership of the account is checked on clean."""
+
+    def valid_value(self, value: str) -> bool:
+        return bool(ACTOR_TOKEN.match(value))
+
+
+class ActorFilter(django_filters.MultipleChoiceFilter):
+    field_class = ActorField
+
+
+class EventFilter(django_filters.FilterSet):
+    category = django_filters.ChoiceFilter(label=_("Category"), method="filter_category")
+    subcategory = django_filters.ChoiceFilter(label=_("Subcategory"), method="filter_subcategory")
+    action = django_filters.ChoiceFilter(label=_("Action"), method="filter_action")
+    actor = ActorFilter(label=_("Changed by"), method="filter_actor")
+    date = django_filters.ChoiceFilter(
+        label=_("Date"), choices=DATE_PRESETS, method="filter_date", empty_label=_("Any time")
+    )
+    start = django_filters.DateFilter(label=_("From"), method="filter_noop")
+    end = django_filters.DateFilter(label=_("To"), method="filter_noop")
+
+    class Meta:
+        model = Event
+        fields: list[str] = []
+        form = EventFilterForm
+
+    def __init__(
+        self,
+        data: QueryDict | dict[str, Any] | None,
+        queryset: QuerySet[Event],
+        *,
+        account: Account,
+        entitlements: Entitlements,
+        tz: zoneinfo.ZoneInfo | dt.tzinfo | None = None,
+        now: dt.datetime | None = None,
+    ) -> None:
+        super().__init__(data=data, queryset=queryset)
+        self.account = account
+        self.entitlements = entitlements
+        self.tz = tz or timezone.get_current_timezone()
+        self.now = now or timezone.now()
+        allowed = [c for c in catalog.CATEGORIES if entitlements.allows(c.capability)]
+        self.filters["category"].extra["choices"] = [(c.code, c.label) for c in allowed]
+        chosen = catalog.CATEGORY_INDEX.get(str(self.data.get("category") or ""))
+        self.filters["subcategory"].extra["choices"] = (
+            [(s.code, s.label) for s in chosen.subcategories] if chosen else []
+        )
+        self.filters["action"].extra["choices"] = [(a.code, a.label) for a in catalog.ACTIONS]
+
+    @property
+    def form(self) -> forms.Form:
+        form = super().form
+        if not getattr(self, "_actor_checked", False):
+            self._actor_checked = True
+            form.fields["actor"].validators.append(self._validate_actors)
+        return form
+
+    def _validate_actors(self, values: list[str]) -> None:
+        unknown = set(values) - set(actor_labels(account=self.account, tokens=values))
+        if unknown:
+            raise forms.ValidationError(
+                _("Unknown user or team: %(values)s"), params={"values": ", ".join(sorted(unknown))}
+            )
+
+    # Filter methods -----------------------------------------------------------------------
+
+    def filter_category(self, queryset: QuerySet[Event], name: str, value: str) -> QuerySet[Event]:
+        return queryset.filter(category=value) if value else queryset
+
+    def filter_subcategory(self, queryset, name: str, value: str) -> QuerySet[Event]:
+        return queryset.filter(subcategory=value) if value else queryset
+
+    def filter_action(self, queryset, name: str, value: str) -> QuerySet[Event]:
+        return queryset.filter(action=value) if value else queryset
+
+    def filter_actor(self, queryset, name: str, values: list[str]) -> QuerySet[Event]:
+        if not values:
+            return queryset
+        user_ids = {int(v[1:]) for v in values if v.startswith("u")}
+        team_ids = [int(v[1:]) for v in values if v.startswith("t")]
+        if team_ids:
+            # A team means the actions of its (current) members.
+            user_ids.update(
+                TeamMember.objects.filter(account=self.account, team_id__in=team_ids).values_list(
+                    "user_id", flat=True
+                )
+            )
+        return queryset.filter(actor_user_id__in=sorted(user_ids))
+
+    def filter_date(self, queryset, name: str, value: str) -> QuerySet[Event]:
+        start, end = self.date_range()
+        if start:
+            queryset = queryset.filter(occurred_at__gte=start)
+        if end:
+            queryset = queryset.filter(occurred_at__lt=end)
+        return queryset
+
+    def filter_noop(self, queryset, name: str, value: Any) -> QuerySet[Event]:
+        return queryset  # applied by filter_date, together with the preset
+
+    # Derived facts ------------------------------------------------------------------------
+
+    def cleaned(self) -> dict[str, Any]:
+        self.errors  # noqa: B018  (runs validation)
+        return self.form.cleaned_data if hasattr(self.form, "cleaned_data") else {}
+
+    def date_range(self) -> tuple[dt.datetime | None, dt.datetime | None]:
+        """The chosen period as aware datetimes [start, end), in the viewer's time zone."""
+        data = self.cleaned()
+        preset = data.get("date")
+        local_now = self.now.astimezone(self.tz)
+        midnight = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
+        if preset == "today":
+            return midnight, None
+        if preset in PRESET_DAYS:
+            return local_now - dt.timedelta(days=PRESET_DAYS[preset]), None
+        if preset == "custom":
+            start, end = data.get("start"), data.get("end")
+            return (
+                _local_midnight(start, self.tz) if start else None,
+                _local_midnight(end + dt.timedelta(days=1), self.tz) if end else None,
+            )
+        return None, None
+
+    def ignored(self) -> list[str]:
+        """Human-readable notes for each filter value that was dropped."""
+        notes = []
+        for name, errors in self.errors.items():
+            field = self.form.fields.get(name)
+            label = field.label if field else name
+            notes.append(f"{label}: {' '.join(str(e) for e in errors)}")
+        return notes
+
+
+def _local_midnight(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min).replace(tzinfo=tz)
+
+
+def actor_labels(*, account: Account, tokens: list[str]) -> dict[str, str]:
+    """Display names of `u<id>` / `t<id>` tokens that belong to the account (others are absent)."""
+    user_ids = [int(t[1:]) for t in tokens if ACTOR_TOKEN.match(t) and t[0] == "u"]
+    team_ids = [int(t[1:]) for t in tokens if ACTOR_TOKEN.match(t) and t[0] == "t"]
+    labels: dict[str, str] = {}
+    if user_ids:
+        for uid, name, email in Membership.objects.filter(
+            account=account, user_id__in=user_ids
+        ).values_list("user_id", "user__full_name", "user__email"):
+            labels[f"u{uid}"] = name or email
+    if team_ids:
+        for tid, name in Team.objects.filter(account=account, id__in=team_ids).values_list(
+            "id", "name"
+        ):
+            labels[f"t{tid}"] = name
+    return labels
+
+
+def actor_search(*, account: Account, query: str, limit: int = 8) -> list[tuple[str, str, str]]:
+    """Users and teams of the account whose name or email matches: (token, label, kind)."""
+    query = query.strip()
+    members = Membership.objects.filter(account=account, is_active=True).select_related("user")
+    teams = Team.objects.filter(account=account)
+    if query:
+        members = members.filter(Q(user__full_name__icontains=query) | Q(user__email__icontains=query))
+        teams = teams.filter(name__icontains=query)
+    results = [
+        (f"t{t.id}", t.name, "team") for t in teams.order_by("name")[: max(2, limit // 3)]
+    ]
+    results += [
+        (f"u{m.user_id}", m.user.full_name or m.user.email, m.user.email)
+        for m in members.order_by("user__full_name")[:limit]
+    ]
+    return results[:limit]

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from auditlog.models import Sharing
+
+
+class SavedViewForm(forms.Form):
+    name = forms.CharField(label=_("View name"), max_length=80)
+    sharing = forms.ChoiceField(
+        label=_("Sharing"), choices=Sharing.choices, initial=Sharing.PRIVATE,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, with_sharing: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs.update({"autofocus": True, "autocomplete": "off"})
+        if not with_sharing:
+            del self.fields["sharing"]
+
+
+class SharingForm(forms.Form):
+    sharing = forms.ChoiceField(
+        label=_("Who can see this view"), choices=Sharing.choices, widget=forms.RadioSelect
+    )

@@ -1,0 +1,164 @@
+/* Auditdesk console glue: small progressive enhancements on top of server-rendered pages. */
+(function () {
+  "use strict";
+
+  function onReady(fn) {
+    if (document.readyState !== "loading") fn(); else document.addEventListener("DOMContentLoaded", fn);
+  }
+
+  // A select that clears a dependent field before its form is submitted (category → subcategory).
+  document.addEventListener("change", function (e) {
+    var el = e.target;
+    if (el.dataset && el.dataset.clears) {
+      var dep = document.getElementById(el.dataset.clears);
+      if (dep) dep.value = "";
+    }
+    if (el.dataset && el.dataset.toggles) {
+      var box = document.getElementById(el.dataset.toggles);
+      if (box) {
+        var on = el.value === "custom";
+        box.hidden = !on;
+        box.querySelectorAll("input").forEach(function (i) { i.disabled = !on; });
+      }
+    }
+  }, true);
+
+  // "Changed by": chips of chosen users / teams, fed by the search-as-you-type list.
+  function actorPicker(root) {
+    var input = root.querySelector("[data-actor-input]");
+    var list = root.querySelector(".combo-options");
+    var chips = root.querySelector("[data-actor-chips]");
+    var form = root.closest("form");
+    if (!input || !list || !chips || !form) return;
+    input.addEventListener("change", function (e) { e.stopPropagation(); });
+    function submit() { form.dispatchEvent(new Event("change", { bubbles: true })); }
+    function close() { list.innerHTML = ""; input.setAttribute("aria-expanded", "false"); }
+    function add(token, label) {
+      if (chips.querySelector('input[value="' + token + '"]')) { close(); return; }
+      var chip = document.createElement("span");
+      chip.className = "chip";
+      chip.textContent = label;
+      var hidden = document.createElement("input");
+      hidden.type = "hidden"; hidden.name = "actor"; hidden.value = token;
+      var remove = document.createElement("button");
+      remove.type = "button"; remove.className = "chip-remove"; remove.setAttribute("data-remove-chip", "");
+      remove.setAttribute("aria-label", "Remove " + label); remove.textContent = "×";
+      chip.appendChild(hidden); chip.appendChild(remove);
+      chips.appendChild(chip);
+      input.value = ""; close(); submit(); input.focus();
+    }
+    list.addEventListener("click", function (e) {
+      var btn = e.target.closest("[data-actor-token]");
+      if (btn) add(btn.dataset.actorToken, btn.dataset.actorLabel);
+    });
+    chips.addEventListener("click", function (e) {
+      var btn = e.target.closest("[data-remove-chip]");
+      if (btn) { btn.closest(".chip").remove(); submit(); }
+    });
+    input.addEventListener("keydown", function (e) {
+      var options = list.querySelectorAll("[data-actor-token]");
+      if (e.key === "ArrowDown" && options.length) { e.preventDefault(); options[0].focus(); }
+      if (e.key === "Escape") close();
+      if (e.key === "Enter") { e.preventDefault(); if (options.length === 1) options[0].click(); }
+    });
+    list.addEventListener("keydown", function (e) {
+      var options = Array.prototype.slice.call(list.querySelectorAll("[data-actor-token]"));
+      var i = options.indexOf(document.activeElement);
+      if (e.key === "ArrowDown" && i < options.length - 1) { e.preventDefault(); options[i + 1].focus(); }
+      if (e.key === "ArrowUp") { e.preventDefault(); (i > 0 ? options[i - 1] : input).focus(); }
+      if (e.key === "Escape") { close(); input.focus(); }
+    });
+    list.addEventListener("htmx:afterSwap", function () {
+      input.setAttribute("aria-expanded", list.children.length ? "true" : "false");
+    });
+    document.addEventListener("click", function (e) { if (!root.contains(e.target)) close(); });
+  }
+
+  // Clicking anywhere on a row opens its detail panel; the row's first link is the real target.
+  document.addEventListener("click", function (e) {
+    var row = e.target.closest("[data-row-link]");
+    if (!row || e.target.closest("a, button, input, select")) return;
+    var link = row.querySelector("[data-panel-link]");
+    if (link) link.click();
+  });
+
+  function selectRow(link) {
+    document.querySelectorAll("[data-row-link][aria-selected]").forEach(function (r) { r.removeAttribute("aria-selected"); });
+    var row = link && link.closest("[data-row-link]");
+    if (row) row.setAttribute("aria-selected", "true");
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var elt = e.detail.elt;
+    if (elt && elt.matches && elt.matches("[data-panel-link]")) {
+      selectRow(elt);
+      document.body.classList.add("panel-open");
+    }
+  });
+
+  function closePanel() {
+    var panel = document.getElementById("panel");
+    if (panel) panel.innerHTML = "";
+    document.body.classList.remove("panel-open");
+    selectRow(null);
+  }
+
+  // Tabs inside the detail panel.
+  document.addEventListener("click", function (e) {
+    var tab = e.target.closest("[data-tab]");
+    if (tab) {
+      var list = tab.closest("[role=tablist]");
+      list.querySelectorAll("[data-tab]").forEach(function (t) {
+        var on = t === tab;
+        t.classList.toggle("active", on);
+        t.setAttribute("aria-selected", on ? "true" : "false");
+        var panel = document.getElementById(t.getAttribute("aria-controls"));
+        if (panel) panel.hidden = !on;
+      });
+    }
+    if (e.target.closest("[data-close-panel]")) closePanel();
+  });
+
+  // Dialogs: links marked data-dialog open their form in a modal; without script they are pages.
+  function modal() {
+    var dlg = document.getElementById("modal");
+    if (!dlg) {
+      dlg = document.createElement("dialog");
+      dlg.id = "modal";
+      dlg.className = "modal";
+      dlg.innerHTML = '<div id="modal-body"></div>';
+      document.body.appendChild(dlg);
+      dlg.addEventListener("click", function (e) { if (e.target === dlg) dlg.close(); });
+    }
+    return dlg;
+  }
+  document.addEventListener("click", function (e) {
+    var link = e.target.closest("a[data-dialog]");
+    if (link && window.htmx) {
+      e.preventDefault();
+      var dlg = modal();
+      htmx.ajax("GET", link.href, { target: "#modal-body", swap: "innerHTML" }).then(function () {
+        if (!dlg.open) dlg.showModal();
+        var first = dlg.querySelector("input:not([type=hidden]), button");
+        if (first) first.focus();
+      });
+      var details = link.closest("details");
+      if (details) details.open = false;
+    }
+    var cancel = e.target.closest("[data-close-dialog]");
+    if (cancel && cancel.closest("dialog")) { e.preventDefault(); cancel.closest("dialog").close(); }
+  });
+
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && document.body.classList.contains("panel-open") && !document.querySelector("dialog[open]")) closePanel();
+  });
+
+  // Close open menus when clicking elsewhere.
+  document.addEventListener("click", function (e) {
+    document.querySelectorAll("details.menu[open]").forEach(function (d) { if (!d.contains(e.target)) d.open = false; });
+  });
+
+  onReady(function () {
+    document.querySelectorAll("[data-actor-picker]").forEach(actorPicker);
+  });
+})();
