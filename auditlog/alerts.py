@@ -1,0 +1,116 @@
+"""Audit-log alerts (SPEC S7): removed admin rights at once, multiple exports in a daily check."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_scopes import scope, scopes_disabled
+
+from accounts.models import Account
+from auditlog.filters import normalize_filters
+from auditlog.models import Event
+from notifications.models import AlertFired, AlertSetting, Kind
+from notifications.selectors import alert_subscribers
+from notifications.services import notification_create
+
+logger = logging.getLogger(__name__)
+
+REMOVED_ADMIN_RIGHTS = ("security_activity", "admin_rights", "remove")
+EXPORT = ("security_activity", "export")
+
+
+def _log_link(account: Account, **filters) -> str:
+    from urllib.parse import urlencode
+
+    params = urlencode({"view": "all", **normalize_filters(filters)}, doseq=True)
+    return f"{reverse('auditlog:events', args=[account.pk])}?{params}"
+
+
+def on_event_recorded(*, account: Account, event: Event) -> None:
+    """Alerts that fire at once: called by the recording service for every event it records."""
+    if (event.category, event.subcategory, event.action) == REMOVED_ADMIN_RIGHTS:
+        transaction.on_commit(lambda: removed_admin_rights_notify(account=account, event=event))
+
+
+def removed_admin_rights_notify(*, account: Account, event: Event) -> int:
+    """Notify each opted-in super admin that a user's admin rights were removed."""
+    with scope(account=account):
+        settings = list(alert_subscribers(account=account, alert="removed_admin_rights"))
+        for setting in settings:
+            with translation.override(setting.user.language or account.default_language):
+                notification_create(
+                    account=account,
+                    recipient=setting.user,
+                    kind=Kind.ALERT,
+                    title=_("Admin rights removed: %(who)s")
+                    % {"who": event.object_label or event.object_id},
+                    body=_("%(actor)s removed admin rights in %(account)s.")
+                    % {"actor": event.actor_name or event.actor_email, "account": account.name},
+                    url=reverse("auditlog:event_detail", args=[account.pk, event.id]),
+                )
+    return len(settings)
+
+
+def multiple_exports_check(*, day: dt.date | None = None) -> int:
+    """The daily check: for each account with the alert on, count the day's exports and notify
+    each opted-in super admin whose threshold is reached, once per account and day."""
+    day = day or (timezone.now() - dt.timedelta(days=1)).date()
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
+    end = start + dt.timedelta(days=1)
+    with scopes_disabled():  # finding the accounts that want the alert spans accounts
+        account_ids = sorted(
+            set(
+                AlertSetting.objects.filter(multiple_exports=True).values_list(
+                    "account_id", flat=True
+                )
+            )
+        )
+    sent = 0
+    for account in Account.objects.filter(pk__in=account_ids):
+        with scope(account=account):
+            exports = Event.objects.filter(
+                account=account,
+                category=EXPORT[0],
+                action=EXPORT[1],
+                occurred_at__gte=start,
+                occurred_at__lt=end,
+            ).count()
+            for setting in alert_subscribers(account=account, alert="multiple_exports"):
+                if exports < setting.multiple_exports_threshold:
+                    continue
+                sent += _fire_once(account=account, setting=setting, day=day, exports=exports)
+    return sent
+
+
+def _fire_once(*, account: Account, setting: AlertSetting, day: dt.date, exports: int) -> int:
+    try:
+        with transaction.atomic():
+            AlertFired.objects.create(
+                account=account, user=setting.user, alert="multiple_exports", day=day
+            )
+            with translation.override(setting.user.language or account.default_language):
+                notification_create(
+                    account=account,
+                    recipient=setting.user,
+                    kind=Kind.ALERT,
+                    title=_("%(count)d exports on %(day)s in %(account)s")
+                    % {"count": exports, "day": day.isoformat(), "account": account.name},
+                    body=_("Your threshold is %(threshold)d exports per day.")
+                    % {"threshold": setting.multiple_exports_threshold},
+                    url=_log_link(
+                        account,
+                        category="security_activity",
+                        action="export",
+                        date="custom",
+                        start=day.isoformat(),
+                        end=day.isoformat(),
+                    ),
+                )
+    except IntegrityError:
+        return 0  # already sent for this account and day
+    return 1

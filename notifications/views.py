@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.permissions import super_admin_required
+from notifications.forms import AlertSettingsForm
+from notifications.selectors import notifications_of
+from notifications.services import (
+    alert_setting_for,
+    alert_setting_update,
+    notification_mark_read,
+    notifications_mark_all_read,
+)
+
+
+@login_required
+@require_GET
+def notification_list(request: HttpRequest, account_id: int) -> TemplateResponse:
+    """The notification centre: newest first; the bell's dropdown renders the first few."""
+    compact = request.htmx and request.GET.get("compact")
+    items = notifications_of(
+        account=request.account, user=request.user, limit=8 if compact else 100
+    )
+    template = "notifications/list.html" + ("#menu" if compact else "")
+    return TemplateResponse(request, template, {"items": items, "nav": "notifications"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_open(request: HttpRequest, account_id: int, notification_id: int) -> HttpResponse:
+    """Mark the notification read and follow its link."""
+    found = notification_mark_read(
+        account=request.account, user=request.user, notification_id=notification_id
+    )
+    if not found:
+        raise Http404(_("This notification does not exist."))
+    from notifications.models import Notification
+
+    target = (
+        Notification.objects.filter(
+            account=request.account, recipient=request.user, id=notification_id
+        )
+        .values_list("url", flat=True)
+        .first()
+    )
+    if target and target.startswith("/") and not target.startswith("//"):
+        return HttpResponseRedirect(target)
+    return HttpResponseRedirect(reverse("notifications:list", args=[account_id]))
+
+
+@login_required
+@require_POST
+def notification_read_all(request: HttpRequest, account_id: int) -> HttpResponse:
+    count = notifications_mark_all_read(account=request.account, user=request.user)
+    messages.success(request, _("%(count)d notifications marked as read.") % {"count": count})
+    return HttpResponseRedirect(reverse("notifications:list", args=[account_id]))
+
+
+@login_required
+@super_admin_required
+@require_http_methods(["GET", "POST"])
+def alert_settings(request: HttpRequest, account_id: int) -> TemplateResponse | HttpResponse:
+    """Notifications → Audit logs: a super admin's alert choices for this account."""
+    setting = alert_setting_for(account=request.account, user=request.user)
+    form = AlertSettingsForm(
+        request.POST or None,
+        initial={
+            "multiple_exports": setting.multiple_exports,
+            "multiple_exports_threshold": setting.multiple_exports_threshold,
+            "removed_admin_rights": setting.removed_admin_rights,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        alert_setting_update(account=request.account, user=request.user, **form.cleaned_data)
+        messages.success(request, _("Audit-log alerts saved."))
+        return HttpResponseRedirect(reverse("notifications:alerts", args=[account_id]))
+    return TemplateResponse(
+        request,
+        "notifications/alert_settings.html",
+        {"form": form, "nav": "alerts"},
+        status=400 if request.method == "POST" else 200,
+    )
