@@ -155,6 +155,9 @@ class Membership(TenantModel):
     class Meta:
         indexes = [models.Index(fields=["user", "account"], name="membership_user_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.account_id} ({self.role})"
+
     @property
     def is_super_admin(self) -> bool:
         return self.role == Role.SUPER_ADMIN
@@ -191,6 +194,9 @@ class TeamMember(TenantModel):
 
     class Meta:
         indexes = [models.Index(fields=["account", "user"], name="teammember_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in team {self.team_id}"
 
 
 class Employee(models.Model):

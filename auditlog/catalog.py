@@ -151,17 +151,23 @@ CATEGORIES: tuple[Category, ...] = (
     Category(
         "crm_object_association",
         _("CRM object association"),
-        _subs(("association", _("Association")),),
+        _subs(
+            ("association", _("Association")),
+        ),
     ),
     Category(
         "crm_association_definition",
         _("CRM object association definition updated"),
-        _subs(("association_definition", _("Association definition")),),
+        _subs(
+            ("association_definition", _("Association definition")),
+        ),
     ),
     Category(
         "custom_object_association",
         _("Custom object association"),
-        _subs(("custom_association", _("Custom object association")),),
+        _subs(
+            ("custom_association", _("Custom object association")),
+        ),
     ),
     Category(
         "customer_agent",
@@ -213,12 +219,16 @@ CATEGORIES: tuple[Category, ...] = (
     Category(
         "value_updates",
         _("Value updates"),
-        _subs(("property_value", _("Property value")),),
+        _subs(
+            ("property_value", _("Property value")),
+        ),
     ),
     Category(
         "record_creation_form",
         _("Record creation form"),
-        _subs(("creation_form", _("Creation form")),),
+        _subs(
+            ("creation_form", _("Creation form")),
+        ),
     ),
     Category(
         "salesforce_activity",

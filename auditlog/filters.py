@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
-from dataclasses import dataclass
 from typing import Any
 
 import django_filters
@@ -68,9 +67,8 @@ class EventFilterForm(forms.Form):
         subcategory = cleaned.get("subcategory")
         if subcategory and not category:
             self.add_error("subcategory", _("Choose a category first."))
-        elif subcategory and category:
-            if subcategory not in catalog.category(category).subcategory_index:
-                self.add_error("subcategory", _("This subcategory is not in the category."))
+        elif subcategory and subcategory not in catalog.category(category).subcategory_index:
+            self.add_error("subcategory", _("This subcategory is not in the category."))
         if cleaned.get("date") == "custom":
             start, end = cleaned.get("start"), cleaned.get("end")
             if start and end and end < start:
@@ -241,11 +239,11 @@ def actor_search(*, account: Account, query: str, limit: int = 8) -> list[tuple[
     members = Membership.objects.filter(account=account, is_active=True).select_related("user")
     teams = Team.objects.filter(account=account)
     if query:
-        members = members.filter(Q(user__full_name__icontains=query) | Q(user__email__icontains=query))
+        members = members.filter(
+            Q(user__full_name__icontains=query) | Q(user__email__icontains=query)
+        )
         teams = teams.filter(name__icontains=query)
-    results = [
-        (f"t{t.id}", t.name, "team") for t in teams.order_by("name")[: max(2, limit // 3)]
-    ]
+    results = [(f"t{t.id}", t.name, "team") for t in teams.order_by("name")[: max(2, limit // 3)]]
     results += [
         (f"u{m.user_id}", m.user.full_name or m.user.email, m.user.email)
         for m in members.order_by("user__full_name")[:limit]

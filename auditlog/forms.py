@@ -9,7 +9,9 @@ from auditlog.models import Sharing
 class SavedViewForm(forms.Form):
     name = forms.CharField(label=_("View name"), max_length=80)
     sharing = forms.ChoiceField(
-        label=_("Sharing"), choices=Sharing.choices, initial=Sharing.PRIVATE,
+        label=_("Sharing"),
+        choices=Sharing.choices,
+        initial=Sharing.PRIVATE,
         widget=forms.RadioSelect,
     )
 

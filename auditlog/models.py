@@ -80,23 +80,37 @@ class Event(TenantModel):
         # Mirrors the indexes the partitioning migration creates on the parent table.
         indexes = [
             models.Index(
-                "account", models.F("occurred_at").desc(), models.F("id").desc(),
+                "account",
+                models.F("occurred_at").desc(),
+                models.F("id").desc(),
                 name="event_account_time_idx",
             ),
             models.Index(
-                "account", "category", models.F("occurred_at").desc(), models.F("id").desc(),
+                "account",
+                "category",
+                models.F("occurred_at").desc(),
+                models.F("id").desc(),
                 name="event_account_cat_idx",
             ),
             models.Index(
-                "account", "action", models.F("occurred_at").desc(), models.F("id").desc(),
+                "account",
+                "action",
+                models.F("occurred_at").desc(),
+                models.F("id").desc(),
                 name="event_account_action_idx",
             ),
             models.Index(
-                "account", "actor_user", models.F("occurred_at").desc(), models.F("id").desc(),
+                "account",
+                "actor_user",
+                models.F("occurred_at").desc(),
+                models.F("id").desc(),
                 name="event_account_actor_idx",
             ),
             models.Index(
-                "account", "object_type", "object_id", models.F("occurred_at").desc(),
+                "account",
+                "object_type",
+                "object_id",
+                models.F("occurred_at").desc(),
                 name="event_account_object_idx",
             ),
             models.Index(fields=["account", "id"], name="event_account_id_idx"),

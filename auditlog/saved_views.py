@@ -161,8 +161,12 @@ def savedview_save_filters(
     view.filters = normalize_filters(filters)
     view.save(update_fields=["filters", "updated_at"])
     _record(
-        account=account, actor=membership.user, action="update", view=view,
-        before={"filters": before}, after={"filters": view.filters},
+        account=account,
+        actor=membership.user,
+        action="update",
+        view=view,
+        before={"filters": before},
+        after={"filters": view.filters},
     )
     return view
 
@@ -176,8 +180,12 @@ def savedview_rename(
     view.name = _clean_name(account=account, owner=view.owner, name=name, exclude_id=view.id)
     view.save(update_fields=["name", "updated_at"])
     _record(
-        account=account, actor=membership.user, action="update", view=view,
-        before={"name": before}, after={"name": view.name},
+        account=account,
+        actor=membership.user,
+        action="update",
+        view=view,
+        before={"name": before},
+        after={"name": view.name},
     )
     return view
 
@@ -193,8 +201,12 @@ def savedview_share(
     view.sharing = sharing
     view.save(update_fields=["sharing", "updated_at"])
     _record(
-        account=account, actor=membership.user, action="update", view=view,
-        before={"sharing": before}, after={"sharing": sharing},
+        account=account,
+        actor=membership.user,
+        action="update",
+        view=view,
+        before={"sharing": before},
+        after={"sharing": sharing},
     )
     return view
 
@@ -202,6 +214,7 @@ def savedview_share(
 @transaction.atomic
 def savedview_delete(*, account: Account, membership: Membership, view: SavedView) -> None:
     _require_change(view=view, membership=membership)
-    _record(account=account, actor=membership.user, action="delete", view=view,
-            filters=view.filters)
+    _record(
+        account=account, actor=membership.user, action="delete", view=view, filters=view.filters
+    )
     view.delete()

@@ -19,7 +19,10 @@ def visible_categories(*, entitlements: Entitlements) -> list[str]:
 def events_visible(*, account: Account, entitlements: Entitlements) -> QuerySet[Event]:
     """The account's events that its tier may see: gated categories, employee actions and events
     past the tier's retention are hidden."""
-    qs = Event.objects.filter(account=account, occurred_at__gte=retention_floor(account=account, entitlements=entitlements))
+    qs = Event.objects.filter(
+        account=account,
+        occurred_at__gte=retention_floor(account=account, entitlements=entitlements),
+    )
     if not entitlements.allows(Capability.ALL_CATEGORIES):
         qs = qs.filter(category__in=visible_categories(entitlements=entitlements))
     if not entitlements.allows(Capability.EMPLOYEE_ACTIONS):
@@ -35,16 +38,29 @@ def _non_login_categories() -> list[str]:
 def events_recent(*, account: Account, entitlements: Entitlements, limit: int = 50) -> list[Event]:
     """The newest events of the account, newest first."""
     return list(
-        events_visible(account=account, entitlements=entitlements).order_by(
-            "-occurred_at", "-id"
-        )[:limit]
+        events_visible(account=account, entitlements=entitlements).order_by("-occurred_at", "-id")[
+            :limit
+        ]
     )
 
 
 LIST_COLUMNS = (
-    "account_id", "occurred_at", "id", "category", "subcategory", "action", "actor_type",
-    "actor_name", "actor_email", "actor_integration", "object_type", "object_id",
-    "object_label", "country", "region", "city",
+    "account_id",
+    "occurred_at",
+    "id",
+    "category",
+    "subcategory",
+    "action",
+    "actor_type",
+    "actor_name",
+    "actor_email",
+    "actor_integration",
+    "object_type",
+    "object_id",
+    "object_label",
+    "country",
+    "region",
+    "city",
 )
 
 

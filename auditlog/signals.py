@@ -61,7 +61,9 @@ def on_logged_out(sender, request: HttpRequest | None, user, **kwargs) -> None:
 
 
 @receiver(user_login_failed)
-def on_login_failed(sender, credentials: dict, request: HttpRequest | None = None, **kwargs) -> None:
+def on_login_failed(
+    sender, credentials: dict, request: HttpRequest | None = None, **kwargs
+) -> None:
     """A failed sign-in is logged in the accounts of the person whose email was tried."""
     attempted = (credentials.get("username") or credentials.get("email") or "").strip()
     user = get_user_model().objects.filter(email__iexact=attempted).first() if attempted else None

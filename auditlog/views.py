@@ -142,9 +142,7 @@ def event_list(request: HttpRequest, account_id: int) -> TemplateResponse:
             key=lambda item: item[1],
         ),
         "state_query": urlencode(base, doseq=True),
-        "view_urls": {
-            v.key: log_url(account.pk, v.key, v.filters) for v in DEFAULT_VIEWS
-        }
+        "view_urls": {v.key: log_url(account.pk, v.key, v.filters) for v in DEFAULT_VIEWS}
         | {str(v.id): log_url(account.pk, str(v.id), v.filters) for v in views},
     }
     template = "auditlog/event_list.html"
@@ -219,9 +217,8 @@ def view_create(request: HttpRequest, account_id: int) -> HttpResponse:
     filters = normalize_filters(source)
     clone_of = source.get("clone_of", "")
     initial_name = source.get("name") or (
-        _("Copy of %(name)s") % {"name": view_resolve(
-            account=request.account, user=request.user, key=clone_of
-        ).name}
+        _("Copy of %(name)s")
+        % {"name": view_resolve(account=request.account, user=request.user, key=clone_of).name}
         if clone_of
         else ""
     )
@@ -246,7 +243,9 @@ def view_create(request: HttpRequest, account_id: int) -> HttpResponse:
             "form": form,
             "title": _("Clone view") if clone_of else _("Save as new view"),
             "action": reverse("auditlog:view_create", args=[account_id]),
-            "hidden": [(k, v) for k, vs in filters.items() for v in (vs if isinstance(vs, list) else [vs])]
+            "hidden": [
+                (k, v) for k, vs in filters.items() for v in (vs if isinstance(vs, list) else [vs])
+            ]
             + ([("clone_of", clone_of)] if clone_of else []),
             "submit": _("Save view"),
             "cancel_url": log_url(account_id, clone_of or "all", filters),
@@ -381,9 +380,7 @@ def views_manage(request: HttpRequest, account_id: int) -> TemplateResponse:
         "auditlog/views_manage.html",
         {
             "nav": "audit",
-            "default_views": [
-                (v, log_url(account_id, v.key, v.filters)) for v in DEFAULT_VIEWS
-            ],
+            "default_views": [(v, log_url(account_id, v.key, v.filters)) for v in DEFAULT_VIEWS],
             "rows": rows,
             "sharing_everyone": Sharing.EVERYONE,
         },

@@ -63,7 +63,9 @@ def main(argv: list[str] | None = None) -> int:
 
         url = f"http://127.0.0.1:{args.port}"
         print(f"\nAuditdesk is running at {url}\n\nDemo sign-ins:\n{DEMO_LOGINS}\n", flush=True)
-        print("Mail goes to .data/mail/ (one file per message). Press Ctrl-C to stop.\n", flush=True)
+        print(
+            "Mail goes to .data/mail/ (one file per message). Press Ctrl-C to stop.\n", flush=True
+        )
         return _supervise(env, args.port)
     finally:
         if embedded_db or embedded_redis:

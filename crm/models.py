@@ -83,3 +83,14 @@ class Association(TenantModel):
                 "account", "from_record_id", "to_record_id", "label", name="association_unique"
             )
         ]
+
+
+class PurgeLog(TenantModel):
+    """What the daily purge permanently removed: records deleted more than 90 days before."""
+
+    pk = models.CompositePrimaryKey("account", "record_id")
+    record_id = models.BigIntegerField()
+    object_type = models.CharField(max_length=20, choices=ObjectType.choices)
+    label = models.CharField(max_length=255)
+    deleted_at = models.DateTimeField()
+    purged_at = models.DateTimeField(auto_now_add=True)

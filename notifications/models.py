@@ -67,9 +67,7 @@ class AlertSetting(TenantModel):
     pk = models.CompositePrimaryKey("account", "user")
     user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
     multiple_exports = models.BooleanField(_("Multiple exports"), default=False)
-    multiple_exports_threshold = models.PositiveIntegerField(
-        _("Exports per day"), default=10
-    )
+    multiple_exports_threshold = models.PositiveIntegerField(_("Exports per day"), default=10)
     removed_admin_rights = models.BooleanField(_("Removed admin rights"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -129,9 +129,10 @@ def notification_mark_read(*, account: Account, user: User, notification_id: int
         account=account, recipient=user, id=notification_id, read_at__isnull=True
     ).update(read_at=timezone.now())
     cache.delete(_unread_key(account.pk, user.pk))
-    return bool(changed) or Notification.objects.filter(
-        account=account, recipient=user, id=notification_id
-    ).exists()
+    return (
+        bool(changed)
+        or Notification.objects.filter(account=account, recipient=user, id=notification_id).exists()
+    )
 
 
 def notifications_mark_all_read(*, account: Account, user: User) -> int:

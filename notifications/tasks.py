@@ -52,8 +52,9 @@ def emails_sweep() -> int:
             created_at__lt=timezone.now() - dt.timedelta(minutes=10),
         ).update(email_status=EmailStatus.PENDING)
         pending = list(
-            Notification.objects.filter(email_status=EmailStatus.PENDING, created_at__lt=cutoff)
-            .values_list("account_id", "id")[:500]
+            Notification.objects.filter(
+                email_status=EmailStatus.PENDING, created_at__lt=cutoff
+            ).values_list("account_id", "id")[:500]
         )
     for account_id, notification_id in pending:
         enqueue(notification_email_send, [account_id, notification_id])

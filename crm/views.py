@@ -1,0 +1,195 @@
+"""CRM record pages ("Show more info"), deleting a record, and restoring from the log (S6)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.entitlements import entitlements_for
+from accounts.permissions import audit_log_access_required
+from auditlog.models import Event
+from auditlog.pagination import Cursor, keyset_page
+from auditlog.selectors import event_get
+from auditlog.signals import client_ip
+from crm.models import ObjectType
+from crm.selectors import associations_of, record_get, record_timeline, records_of
+from crm.services import (
+    RequestInfo,
+    RestoreRefused,
+    record_delete,
+    record_restore,
+    restore_deadline,
+    restore_state,
+)
+
+TIMELINE_PAGE = 20
+
+
+def _info(request: HttpRequest) -> RequestInfo:
+    return RequestInfo(ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", ""))
+
+
+@login_required
+@require_GET
+def record_list(request: HttpRequest, account_id: int) -> TemplateResponse:
+    object_type = request.GET.get("type", "")
+    if object_type not in ObjectType.values:
+        object_type = ""
+    state = request.GET.get("state", "")
+    deleted = {"deleted": True, "active": False}.get(state)
+    records = list(
+        records_of(account=request.account, object_type=object_type, deleted=deleted)[:200]
+    )
+    return TemplateResponse(
+        request,
+        "crm/record_list.html",
+        {
+            "nav": "crm",
+            "records": records,
+            "object_types": ObjectType.choices,
+            "object_type": object_type,
+            "state": state,
+        },
+    )
+
+
+@login_required
+@require_GET
+def record_detail(request: HttpRequest, account_id: int, record_id: int) -> TemplateResponse:
+    """A record with its properties, associations, deleted state and audit timeline."""
+    account = request.account
+    record = record_get(account=account, record_id=record_id)
+    if record is None:
+        raise Http404(_("This record does not exist or was permanently deleted."))
+    timeline = None
+    can_see_log = request.membership.has_audit_log_access
+    if can_see_log:
+        entitlements = entitlements_for(account=account)
+        after = Cursor.decode(request.GET["after"]) if request.GET.get("after") else None
+        timeline = keyset_page(
+            record_timeline(account=account, entitlements=entitlements, record=record),
+            after=after,
+            size=TIMELINE_PAGE,
+        )
+    return TemplateResponse(
+        request,
+        "crm/record_detail.html",
+        {
+            "nav": "crm",
+            "record": record,
+            "associations": associations_of(account=account, record=record),
+            "timeline": timeline,
+            "can_see_log": can_see_log,
+            "restore_deadline": restore_deadline(record),
+            "can_delete": request.membership.is_super_admin and record.deleted_at is None,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_delete_view(request: HttpRequest, account_id: int, record_id: int) -> HttpResponse:
+    record = record_get(account=request.account, record_id=record_id)
+    if record is None:
+        raise Http404(_("This record does not exist."))
+    if not request.membership.is_super_admin:
+        raise PermissionDenied(_("Only super admins can delete records here."))
+    if request.method == "POST":
+        try:
+            record_delete(
+                account=request.account,
+                membership=request.membership,
+                record_id=record.id,
+                info=_info(request),
+            )
+        except RestoreRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(type)s “%(label)s” deleted. It can be restored for 90 days.")
+                % {"type": record.type_label, "label": record.label},
+            )
+        return HttpResponseRedirect(reverse("crm:record", args=[account_id, record.id]))
+    return TemplateResponse(request, "crm/record_delete.html", {"nav": "crm", "record": record})
+
+
+def _delete_event_or_404(request: HttpRequest, event_id: int) -> Event:
+    event = event_get(
+        account=request.account,
+        entitlements=entitlements_for(account=request.account),
+        event_id=event_id,
+    )
+    if event is None:
+        raise Http404(_("This event does not exist."))
+    return event
+
+
+@login_required
+@audit_log_access_required
+@require_GET
+def restore_panel(request: HttpRequest, account_id: int, event_id: int) -> TemplateResponse:
+    """The Restore part of a Delete event's detail panel (loaded into the log's panel)."""
+    event = _delete_event_or_404(request, event_id)
+    state = restore_state(
+        account=request.account, membership=request.membership, delete_event=event
+    )
+    return TemplateResponse(request, "crm/restore_panel.html", {"event": event, "state": state})
+
+
+@login_required
+@audit_log_access_required
+@require_http_methods(["GET", "POST"])
+def restore(request: HttpRequest, account_id: int, event_id: int) -> HttpResponse:
+    """Confirm (GET) and restore (POST) the record a CRM Delete event removed."""
+    event = _delete_event_or_404(request, event_id)
+    state = restore_state(
+        account=request.account, membership=request.membership, delete_event=event
+    )
+    if request.method == "POST":
+        try:
+            record_restore(
+                account=request.account,
+                membership=request.membership,
+                delete_event_id=event.id,
+                info=_info(request),
+            )
+        except (RestoreRefused, PermissionError, PermissionDenied) as exc:
+            messages.error(request, str(exc))
+            target = reverse("auditlog:event_detail", args=[account_id, event.id])
+        else:
+            messages.success(
+                request,
+                _("%(type)s “%(label)s” restored.")
+                % {"type": state.record.type_label, "label": state.record.label},
+            )
+            target = reverse("crm:record", args=[account_id, state.record.id])
+        if request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        return HttpResponseRedirect(target)
+    template = "crm/restore_confirm.html" + ("#dialog" if request.htmx else "")
+    return TemplateResponse(
+        request,
+        template,
+        {
+            "nav": "audit",
+            "event": event,
+            "state": state,
+            "associations": [
+                (link, other)
+                for link, other in (
+                    associations_of(account=request.account, record=state.record)
+                    if state.record
+                    else []
+                )
+            ],
+        },
+    )
