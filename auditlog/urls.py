@@ -1,6 +1,6 @@
 from django.urls import path
 
-from auditlog import views
+from auditlog import comment_views, views
 
 app_name = "auditlog"
 
@@ -8,6 +8,23 @@ urlpatterns = [
     path("", views.event_list, name="events"),
     path("actors/", views.actor_options, name="actor_options"),
     path("events/<int:event_id>/", views.event_detail, name="event_detail"),
+    path("events/<int:event_id>/comments/", comment_views.comments, name="comments"),
+    path(
+        "events/<int:event_id>/comments/<int:comment_id>/edit/",
+        comment_views.comment_edit_view,
+        name="comment_edit",
+    ),
+    path(
+        "events/<int:event_id>/comments/<int:comment_id>/delete/",
+        comment_views.comment_delete_view,
+        name="comment_delete",
+    ),
+    path(
+        "events/<int:event_id>/comments/<int:comment_id>/resolve/",
+        comment_views.comment_resolve_view,
+        name="comment_resolve",
+    ),
+    path("mentions/", comment_views.mention_options, name="mention_options"),
     path("views/", views.views_manage, name="views_manage"),
     path("views/new/", views.view_create, name="view_create"),
     path("views/<int:view_id>/save/", views.view_save, name="view_save"),

@@ -25,6 +25,8 @@ from auditlog.filters import (
     has_filter_params,
     normalize_filters,
 )
+from auditlog.comment_views import comments_context
+from auditlog.comments import open_comment_counts
 from auditlog.forms import SavedViewForm, SharingForm
 from auditlog.models import SavedView, Sharing
 from auditlog.pagination import DEFAULT_PAGE_SIZE, PAGE_SIZES, Cursor, bounded_count, keyset_page
@@ -110,6 +112,15 @@ def event_list(request: HttpRequest, account_id: int) -> TemplateResponse:
         _record_log_view(request, key, state)
 
     views = list(savedviews_visible(account=account, user=request.user))
+    opened = request.GET.get("open", "")
+    panel = None
+    if opened.isdigit():
+        comment = request.GET.get("comment", "")
+        panel = panel_context(
+            request, int(opened), highlight=int(comment) if comment.isdigit() else None
+        )
+        if panel is None:
+            notes.append(_("The linked event does not exist or is not visible to you."))
     base = {"view": key, **{k: v for k, v in state.items()}}
     context = {
         "nav": "audit",
@@ -124,6 +135,8 @@ def event_list(request: HttpRequest, account_id: int) -> TemplateResponse:
         "can_change_view": can_change(view=current, membership=membership),
         "reset_url": log_url(account.pk, key, saved_filters),
         "page": page,
+        "open_comments": open_comment_counts(account=account, event_ids=[e.id for e in page.items]),
+        "panel": panel,
         "page_size": size,
         "page_sizes": PAGE_SIZES,
         "count": count,
@@ -159,21 +172,44 @@ def actor_options(request: HttpRequest, account_id: int) -> TemplateResponse:
     return TemplateResponse(request, "auditlog/actor_options.html", {"results": results})
 
 
-@_guard
-@require_GET
-def event_detail(request: HttpRequest, account_id: int, event_id: int) -> TemplateResponse:
+def panel_context(
+    request: HttpRequest, event_id: int, *, highlight: int | None = None
+) -> dict[str, Any] | None:
+    """What the detail panel shows for one event, or None when the event is not visible."""
     account = request.account
     entitlements = entitlements_for(account=account)
     event = event_get(account=account, entitlements=entitlements, event_id=event_id)
     if event is None:
-        raise Http404(_("This event does not exist."))
-    context = {
-        "nav": "audit",
+        return None
+    tab = "comments" if highlight or request.GET.get("tab") == "comments" else "summary"
+    thread = request.GET.get("thread", "")
+    return {
         "event": event,
-        "entitlements": entitlements,
+        "active_tab": tab,
         "metadata_allowed": entitlements.allows(Capability.DETAIL_METADATA),
         "metadata_reason": entitlements.reason(Capability.DETAIL_METADATA),
-        "back_url": request.GET.get("back") or reverse("auditlog:events", args=[account.pk]),
+        **comments_context(
+            request,
+            event,
+            status=request.GET.get("status"),
+            thread_id=int(thread) if thread.isdigit() else None,
+            highlight=highlight,
+        ),
+    }
+
+
+@_guard
+@require_GET
+def event_detail(request: HttpRequest, account_id: int, event_id: int) -> TemplateResponse:
+    """The detail panel (htmx) or the same content as a page of its own."""
+    context = panel_context(request, event_id)
+    if context is None:
+        raise Http404(_("This event does not exist."))
+    back = request.GET.get("back", "")
+    context |= {
+        "nav": "audit",
+        "in_panel": bool(request.htmx),
+        "back_url": back if _is_local(back) else reverse("auditlog:events", args=[account_id]),
     }
     template = "auditlog/event_detail.html"
     if request.htmx:

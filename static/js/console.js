@@ -92,14 +92,12 @@
     var elt = e.detail.elt;
     if (elt && elt.matches && elt.matches("[data-panel-link]")) {
       selectRow(elt);
-      document.body.classList.add("panel-open");
     }
   });
 
   function closePanel() {
     var panel = document.getElementById("panel");
     if (panel) panel.innerHTML = "";
-    document.body.classList.remove("panel-open");
     selectRow(null);
   }
 
@@ -150,7 +148,7 @@
   });
 
   document.addEventListener("keydown", function (e) {
-    if (e.key === "Escape" && document.body.classList.contains("panel-open") && !document.querySelector("dialog[open]")) closePanel();
+    if (e.key === "Escape" && document.querySelector("#panel .panel-inner") && !document.querySelector("dialog[open]") && !e.target.matches("textarea, input")) closePanel();
   });
 
   // Close open menus when clicking elsewhere.
@@ -158,7 +156,65 @@
     document.querySelectorAll("details.menu[open]").forEach(function (d) { if (!d.contains(e.target)) d.open = false; });
   });
 
+  // @mentions in comment boxes: typing "@" and a name offers colleagues; picking one inserts
+  // "@Full Name" and remembers the person's id in a hidden field, so the server stores a reference.
+  var mentionTimer = null;
+  function mentionQuery(area) {
+    var before = area.value.slice(0, area.selectionStart);
+    var m = /(?:^|\s)@([^@\n]{0,40})$/.exec(before);
+    return m ? m[1] : null;
+  }
+  document.addEventListener("input", function (e) {
+    var area = e.target;
+    if (!area.matches || !area.matches("[data-mention-input]")) return;
+    var list = area.parentElement.querySelector(".mention-options");
+    var q = mentionQuery(area);
+    clearTimeout(mentionTimer);
+    if (q === null) { list.hidden = true; list.innerHTML = ""; return; }
+    mentionTimer = setTimeout(function () {
+      fetch(area.dataset.mentionUrl + "?q=" + encodeURIComponent(q), { headers: { "HX-Request": "true" } })
+        .then(function (r) { return r.text(); })
+        .then(function (html) { list.innerHTML = html; list.hidden = false; });
+    }, 150);
+  });
+  document.addEventListener("click", function (e) {
+    var option = e.target.closest("[data-mention-id]");
+    if (!option) return;
+    var form = option.closest("form");
+    var area = form.querySelector("[data-mention-input]");
+    var list = form.querySelector(".mention-options");
+    var pos = area.selectionStart;
+    var before = area.value.slice(0, pos).replace(/@([^@\n]{0,40})$/, "@" + option.dataset.mentionName + " ");
+    area.value = before + area.value.slice(pos);
+    area.focus();
+    area.selectionStart = area.selectionEnd = before.length;
+    var hidden = document.createElement("input");
+    hidden.type = "hidden"; hidden.name = "mention"; hidden.value = option.dataset.mentionId;
+    form.appendChild(hidden);
+    list.hidden = true; list.innerHTML = "";
+  });
+  document.addEventListener("keydown", function (e) {
+    if (!e.target.matches || !e.target.matches("[data-mention-input]")) return;
+    var list = e.target.parentElement.querySelector(".mention-options");
+    if (list.hidden) return;
+    var first = list.querySelector("[data-mention-id]");
+    if (e.key === "ArrowDown" && first) { e.preventDefault(); first.focus(); }
+    if (e.key === "Escape") { list.hidden = true; }
+  });
+
+  // Copy link: the permalink of a comment.
+  document.addEventListener("click", function (e) {
+    var btn = e.target.closest("[data-copy-link]");
+    if (!btn) return;
+    var link = btn.dataset.copyLink;
+    var done = function () { var old = btn.textContent; btn.textContent = btn.dataset.copiedLabel || "Copied"; setTimeout(function () { btn.textContent = old; }, 1500); };
+    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(link).then(done);
+    else { window.prompt("Copy this link", link); }
+  });
+
   onReady(function () {
+    var highlighted = document.querySelector(".comment.highlighted");
+    if (highlighted) highlighted.scrollIntoView({ block: "center" });
     document.querySelectorAll("[data-actor-picker]").forEach(actorPicker);
   });
 })();
