@@ -18,6 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.entitlements import Capability, entitlements_for
 from accounts.permissions import audit_log_access_required
 from auditlog import catalog
+from auditlog.comment_views import comments_context
+from auditlog.comments import open_comment_counts
 from auditlog.filters import (
     EventFilter,
     actor_labels,
@@ -25,8 +27,6 @@ from auditlog.filters import (
     has_filter_params,
     normalize_filters,
 )
-from auditlog.comment_views import comments_context
-from auditlog.comments import open_comment_counts
 from auditlog.forms import SavedViewForm, SharingForm
 from auditlog.models import SavedView, Sharing
 from auditlog.pagination import DEFAULT_PAGE_SIZE, PAGE_SIZES, Cursor, bounded_count, keyset_page

@@ -174,7 +174,12 @@
     mentionTimer = setTimeout(function () {
       fetch(area.dataset.mentionUrl + "?q=" + encodeURIComponent(q), { headers: { "HX-Request": "true" } })
         .then(function (r) { return r.text(); })
-        .then(function (html) { list.innerHTML = html; list.hidden = false; });
+        .then(function (html) {
+          list.innerHTML = html;
+          // A finished mention followed by more words is plain text again: no list.
+          var none = !list.querySelector("[data-mention-id]");
+          list.hidden = none && q.indexOf(" ") !== -1;
+        });
     }, 150);
   });
   document.addEventListener("click", function (e) {
