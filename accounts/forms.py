@@ -10,3 +10,27 @@ class EmailAuthenticationForm(AuthenticationForm):
         label=_("Email"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
+
+
+def _time_zone_choices() -> list[tuple[str, str]]:
+    import zoneinfo
+
+    zones = sorted(
+        z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith("Etc")
+    )
+    return [("", _("Use the account's time zone")), ("UTC", "UTC"), *[(z, z) for z in zones]]
+
+
+class PreferencesForm(forms.Form):
+    full_name = forms.CharField(label=_("Name"), max_length=150)
+    language = forms.ChoiceField(label=_("Language"), required=False)
+    time_zone = forms.ChoiceField(label=_("Time zone"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from django.conf import settings
+
+        self.fields["language"].choices = [("", _("Use my browser's language"))] + [
+            (code, _(name)) for code, name in settings.LANGUAGES
+        ]
+        self.fields["time_zone"].choices = _time_zone_choices()
