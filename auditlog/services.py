@@ -23,6 +23,9 @@ from auditlog.models import ActorType, Event
 from auditlog.partitions import partition_ensure, partitions_drop_before, partitions_ensure_range
 
 
+ACTOR_TYPES = frozenset(ActorType.values)
+
+
 class InvalidEvent(ValueError):
     """An event that cannot be recorded; `field_name` says which part is wrong."""
 
@@ -54,7 +57,7 @@ class Actor:
 
     def validate(self) -> None:
         """Only people, and integrations acting for a person, are logged (SPEC S1)."""
-        if self.type not in ActorType.values:
+        if self.type not in ACTOR_TYPES:
             raise InvalidEvent("actor", f"unknown actor type {self.type!r}")
         if self.type == ActorType.EMPLOYEE and self.employee is None:
             raise InvalidEvent("actor", "an employee event needs the employee")

@@ -1,0 +1,1 @@
+"""The demo data of the contract (ENGINEERING.md §1), seeded by `manage.py seed_demo`."""
