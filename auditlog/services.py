@@ -22,7 +22,6 @@ from auditlog.enrichment import locate, parse_user_agent
 from auditlog.models import ActorType, Event
 from auditlog.partitions import partition_ensure, partitions_drop_before, partitions_ensure_range
 
-
 ACTOR_TYPES = frozenset(ActorType.values)
 
 
