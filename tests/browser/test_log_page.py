@@ -1,0 +1,145 @@
+"""The Audit Logs page in Chromium: tier-gated filters, URL state, views, the detail panel."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from accounts.models import Product, Role, Tier
+from tests.browser.conftest import CHROMIUM_FOUND, NO_CHROMIUM
+from tests.browser.helpers import sign_in
+from tests.factories import account_with_tier, member_of
+
+if not CHROMIUM_FOUND:
+    pytest.skip(NO_CHROMIUM, allow_module_level=True)
+
+from playwright.sync_api import Page, expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+CHROME = (
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
+
+
+def test_starter_can_choose_only_login_and_security(page: Page, live_server, record_event):
+    starter = account_with_tier(Tier.STARTER, products=(Product.SALES,), name="Initech B")
+    boss = member_of(starter, role=Role.SUPER_ADMIN, email="peter@initech.test")
+    record_event(
+        starter,
+        actor=boss,
+        category="login",
+        subcategory="login_succeeded",
+        action="login",
+        object_label="a sign-in",
+    )
+    sign_in(page, live_server.url, boss.email)
+    options = page.locator("#f-category option:not([disabled])")
+    values = sorted(v for v in options.evaluate_all("os => os.map(o => o.value)") if v)
+    assert values == ["login", "security_activity"]
+    expect(page.locator('#f-category option[value="crm_objects"]')).to_be_disabled()
+    expect(page.locator('#f-category option[value="crm_objects"]')).to_contain_text(
+        "Available on Enterprise"
+    )
+
+
+def test_filtering_updates_rows_url_and_subcategories(
+    page: Page, live_server, account, super_admin, record_event
+):
+    record_event(account, actor=super_admin, object_label="Contact row")
+    record_event(
+        account,
+        actor=super_admin,
+        category="login",
+        subcategory="login_succeeded",
+        action="login",
+        object_label="Login row",
+    )
+    sign_in(page, live_server.url, super_admin.email)
+    expect(page.locator("#f-subcategory")).to_be_disabled()
+    expect(page.get_by_text("Contact row")).to_be_visible()
+
+    page.select_option("#f-category", "login")
+    expect(page).to_have_url(re.compile(r"category=login"))
+    expect(page.get_by_text("Contact row")).to_have_count(0)
+    expect(page.get_by_text("Login row")).to_be_visible()
+    expect(page.locator("#f-subcategory")).to_be_enabled()
+    subs = page.locator("#f-subcategory option").evaluate_all("os => os.map(o => o.value)")
+    assert sorted(v for v in subs if v) == ["login_failed", "login_succeeded", "logout"]
+    expect(page.get_by_text("Unsaved changes")).to_be_visible()
+
+    # A copied link reproduces the view; back returns to the unfiltered one.
+    url = page.url
+    page.goto(url)
+    expect(page.locator("#f-category")).to_have_value("login")
+    page.go_back()
+    page.go_back()
+    expect(page.get_by_text("Contact row")).to_be_visible()
+
+
+def test_save_clone_rename_share_and_delete_a_view(
+    page: Page, live_server, account, super_admin, record_event
+):
+    record_event(account, actor=super_admin, action="delete", object_label="Gone contact")
+    sign_in(page, live_server.url, super_admin.email)
+    page.select_option("#f-action", "delete")
+    expect(page).to_have_url(re.compile(r"action=delete"))
+
+    page.get_by_role("link", name="Save as new view").click()
+    dialog = page.locator("dialog#modal")
+    dialog.get_by_label("View name").fill("Deletions")
+    dialog.get_by_role("button", name="Save view").click()
+    expect(page.locator(".view-tabs .tab.active")).to_have_text("Deletions")
+
+    # Duplicate name → field error in the dialog.
+    page.get_by_role("link", name="Clone view").click()
+    dialog.get_by_label("View name").fill("deletions")
+    dialog.get_by_role("button", name="Save view").click()
+    expect(dialog.get_by_text("You already have a view with this name.")).to_be_visible()
+    dialog.get_by_label("View name").fill("Deletions copy")
+    dialog.get_by_role("button", name="Save view").click()
+    expect(page.locator(".view-tabs .tab.active")).to_have_text("Deletions copy")
+
+    page.locator(".view-buttons summary", has_text="More").click()
+    page.get_by_role("link", name="Rename").click()
+    dialog.get_by_label("View name").fill("Deleted records")
+    dialog.get_by_role("button", name="Rename").click()
+    expect(page.locator(".view-tabs .tab.active")).to_have_text("Deleted records")
+
+    page.locator(".view-buttons summary", has_text="More").click()
+    page.get_by_role("link", name="Manage sharing").click()
+    dialog.get_by_label("Everyone in the account").check()
+    dialog.get_by_role("button", name="Save").click()
+    expect(page.locator(".view-tabs .tab.active")).to_contain_text("Shared")
+
+    page.locator(".view-buttons summary", has_text="More").click()
+    page.get_by_role("link", name="Delete", exact=True).click()
+    dialog.get_by_role("button", name="Delete").click()
+    expect(page.locator(".view-tabs")).not_to_contain_text("Deleted records")
+    expect(page.locator(".view-tabs")).to_contain_text("Deletions")
+
+
+def test_row_opens_panel_with_location_browser_and_enterprise_details(
+    page: Page, live_server, account, super_admin, record_event
+):
+    record_event(
+        account,
+        actor=super_admin,
+        object_label="Acme Corp",
+        ip="81.2.69.142",
+        user_agent=CHROME,
+        metadata={"before": {"stage": "Lead"}, "after": {"stage": "Won"}},
+        url=f"/a/{account.pk}/crm/records/1/",
+    )
+    sign_in(page, live_server.url, super_admin.email)
+    page.locator("tr[data-row-link]", has_text="Acme Corp").click()
+    panel = page.locator("#panel")
+    expect(panel.get_by_text("United Kingdom")).to_be_visible()
+    expect(panel.get_by_text("Chrome 131")).to_be_visible()
+    panel.get_by_role("tab", name="Details").click()
+    expect(panel.get_by_text("Lead")).to_be_visible()
+    expect(panel.get_by_text("Won")).to_be_visible()
+    expect(panel.get_by_role("link", name=re.compile("Show more info"))).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(panel.locator(".panel-inner")).to_have_count(0)
