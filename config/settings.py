@@ -210,7 +210,7 @@ if os.environ.get("EXPORT_STORAGE_BUCKET"):
 # EMAIL — file backend in development (one file per message under .data/mail/),
 # any anymail ESP in production (EMAIL_BACKEND=anymail.backends.<esp>.EmailBackend + ANYMAIL_*).
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
-EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", DATA_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Auditdesk <no-reply@auditdesk.example>")
 ANYMAIL = {
     key.removeprefix("ANYMAIL_"): value
@@ -225,6 +225,8 @@ GEOIP_PATH = os.environ.get("GEOIP_PATH", "")
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
+# The queue tasks are published to and workers consume (one Redis can serve several deployments).
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_DEFAULT_QUEUE", "celery")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
@@ -253,6 +255,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "auditlog.tasks.partitions_maintain",
         "schedule": crontab(minute=17, hour="*/6"),
     },
+    "exports-sweep": {
+        "task": "exports.tasks.exports_sweep",
+        "schedule": 60.0,
+    },
+    "exports-expire": {
+        "task": "exports.tasks.exports_expire",
+        "schedule": crontab(minute=40, hour=3),
+    },
 }
 
 # AUDIT LOG
@@ -264,6 +274,18 @@ AUDIT_RETENTION_DAYS = {
     "enterprise": int(os.environ.get("AUDIT_RETENTION_DAYS_ENTERPRISE", 730)),
 }
 AUDIT_PARTITIONS_AHEAD = 3
+
+# EXPORTS (SPEC S4, S10)
+EXPORT_EXPIRY_DAYS = int(os.environ.get("EXPORT_EXPIRY_DAYS", 7))
+EXPORT_GZIP_MIN_ROWS = 50_000  # larger files are gzipped
+EXPORT_ATTACH_MAX_BYTES = 5 * 1024 * 1024  # smaller files are also attached to the email
+EXPORT_MAX_ATTEMPTS = 4  # claims of one job: the first run and three retries
+EXPORT_PROGRESS_INTERVAL_S = 1.0  # progress and heartbeat are written at most this often
+# A running job whose heartbeat is older than this lost its worker; the sweep hands it on.
+EXPORT_STALE_AFTER_S = float(os.environ.get("EXPORT_STALE_AFTER_SECONDS", 120))
+EXPORT_PENDING_GRACE_S = 30.0  # the sweep re-enqueues jobs still pending after this long
+# Test-only: slow every exported row down, so a test can kill a worker in the middle of a run.
+EXPORT_ROW_DELAY_S = float(os.environ.get("EXPORT_ROW_DELAY_SECONDS", 0))
 
 LOGGING = {
     "version": 1,

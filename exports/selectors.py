@@ -1,0 +1,261 @@
+"""Reads for exports: what an export would hold, a person's exports, who may download a file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.entitlements import Capability, Entitlements, entitlements_for
+from accounts.models import Account, Membership, User
+from auditlog import catalog
+from auditlog.filters import DATE_PRESETS, EventFilter, actor_labels, normalize_filters
+from auditlog.models import ActorType, Event
+from auditlog.pagination import bounded_count
+from auditlog.selectors import event_get, events_visible
+from exports.models import ExportJob, Kind
+
+CONTENT = "content_activity"
+DATE_KEYS = ("date", "start", "end")
+EMPLOYEE_ACCESS_DAYS = 90
+
+
+class ExportRefused(Exception):
+    """An export that cannot be made; `reasons` maps each offending filter to why."""
+
+    def __init__(self, reasons: dict[str, list[str]]) -> None:
+        self.reasons = reasons
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in reasons.items()))
+
+    def __reduce__(self):  # pickled by Celery when a task fails with it
+        return (type(self), (self.reasons,))
+
+
+@dataclass
+class ExportPlan:
+    """What an export will hold, shown in the dialog and frozen into the job."""
+
+    kind: str
+    view_name: str
+    filters: dict[str, Any]
+    whole_log: bool
+    period_start: dt.datetime | None
+    period_end: dt.datetime
+    estimate: int
+    estimate_capped: bool
+    time_zone: str
+    language: str
+    content_excluded: bool = False
+    described: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def export_zone(*, account: Account, user: User) -> str:
+    """The time zone a person's files are written in: their own, else the account's."""
+    return user.time_zone or account.time_zone or "UTC"
+
+
+def export_language(*, account: Account, user: User) -> str:
+    return user.language or account.default_language or "en"
+
+
+def export_queryset(
+    *,
+    account: Account,
+    entitlements: Entitlements,
+    filters: dict[str, Any],
+    period_start: dt.datetime | None,
+    period_end: dt.datetime | None,
+    content_excluded: bool,
+    tz: dt.tzinfo,
+) -> QuerySet[Event]:
+    """The visible events an audit-log export holds: the page's FilterSet over a frozen period.
+    Filters that no longer validate (a person left the account) refuse the export rather than
+    being dropped, which would widen it."""
+    data = {k: v for k, v in filters.items() if k not in DATE_KEYS}
+    filterset = EventFilter(
+        data,
+        events_visible(account=account, entitlements=entitlements),
+        account=account,
+        entitlements=entitlements,
+        tz=tz,
+    )
+    if filterset.errors:
+        raise ExportRefused(_reasons(filterset))
+    queryset = filterset.qs
+    if period_start is not None:
+        queryset = queryset.filter(occurred_at__gte=period_start)
+    if period_end is not None:
+        queryset = queryset.filter(occurred_at__lt=period_end)
+    if content_excluded or not entitlements.allows(Capability.CONTENT_EXPORT):
+        queryset = queryset.exclude(category=CONTENT)
+    return queryset
+
+
+def employee_access_queryset(
+    *,
+    account: Account,
+    entitlements: Entitlements,
+    period_start: dt.datetime,
+    period_end: dt.datetime,
+) -> QuerySet[Event]:
+    """Platform employees' sign-ins to the account in the period (SPEC S10, every tier)."""
+    return events_visible(account=account, entitlements=entitlements).filter(
+        category="login",
+        subcategory="login_succeeded",
+        actor_type=ActorType.EMPLOYEE,
+        occurred_at__gte=period_start,
+        occurred_at__lt=period_end,
+    )
+
+
+def _reasons(filterset: EventFilter) -> dict[str, list[str]]:
+    reasons = {}
+    for name, errors in filterset.errors.items():
+        form_field = filterset.form.fields.get(name)
+        label = str(form_field.label) if form_field else name
+        reasons[label] = [str(e) for e in errors]
+    return reasons
+
+
+def export_plan(
+    *,
+    account: Account,
+    membership: Membership,
+    filters: dict[str, Any],
+    view_name: str,
+    whole_log: bool = False,
+    now: dt.datetime | None = None,
+) -> ExportPlan:
+    """What an audit-log export of these filters (or of the whole log) holds, with its date range
+    resolved to instants now; invalid filters, or content activity without Content Enterprise,
+    refuse it with the reasons."""
+    now = now or timezone.now()
+    user = membership.user
+    zone_name = export_zone(account=account, user=user)
+    tz = zoneinfo.ZoneInfo(zone_name)
+    entitlements = entitlements_for(account=account)
+    filters = {} if whole_log else normalize_filters(filters)
+    filterset = EventFilter(
+        filters,
+        events_visible(account=account, entitlements=entitlements),
+        account=account,
+        entitlements=entitlements,
+        tz=tz,
+        now=now,
+    )
+    if filterset.errors:
+        raise ExportRefused(_reasons(filterset))
+    category = filters.get("category", "")
+    content_allowed = entitlements.allows(Capability.CONTENT_EXPORT)
+    if category == CONTENT and not content_allowed:
+        raise ExportRefused(
+            {
+                str(_("Category")): [
+                    _("Exporting content activity needs %(rule)s.")
+                    % {"rule": entitlements.reason(Capability.CONTENT_EXPORT)}
+                ]
+            }
+        )
+    # Content activity is part of "every category" only where the account may export it.
+    content_excluded = (
+        not category
+        and entitlements.allows(catalog.category(CONTENT).capability)
+        and not content_allowed
+    )
+    start, end = filterset.date_range()
+    end = min(end, now) if end else now
+    queryset = export_queryset(
+        account=account,
+        entitlements=entitlements,
+        filters=filters,
+        period_start=start,
+        period_end=end,
+        content_excluded=content_excluded,
+        tz=tz,
+    )
+    estimate, capped = bounded_count(queryset)
+    plan = ExportPlan(
+        kind=Kind.AUDIT_LOG,
+        view_name=view_name,
+        filters=filters,
+        whole_log=whole_log,
+        period_start=start,
+        period_end=end,
+        estimate=estimate,
+        estimate_capped=capped,
+        time_zone=zone_name,
+        language=export_language(account=account, user=user),
+        content_excluded=content_excluded,
+        described=describe_filters(account=account, filters=filters),
+    )
+    if content_excluded:
+        plan.notes.append(
+            _("Content activity is not included: exporting it needs %(rule)s.")
+            % {"rule": entitlements.reason(Capability.CONTENT_EXPORT)}
+        )
+    return plan
+
+
+def describe_filters(*, account: Account, filters: dict[str, Any]) -> list[tuple[str, str]]:
+    """The filters in words, as (what, value) pairs; no filters reads as every category."""
+    described: list[tuple[str, str]] = []
+    category = filters.get("category")
+    described.append(
+        (_("Category"), catalog.label_of("category", category) if category else _("All categories"))
+    )
+    if filters.get("subcategory"):
+        sub = catalog.label_of("subcategory", filters["subcategory"])
+        described.append((_("Subcategory"), sub))
+    if filters.get("action"):
+        described.append((_("Action"), catalog.label_of("action", filters["action"])))
+    actors = filters.get("actor") or []
+    if actors:
+        labels = actor_labels(account=account, tokens=actors)
+        described.append((_("Changed by"), ", ".join(sorted(labels.get(t, t) for t in actors))))
+    presets = dict(DATE_PRESETS)
+    date = filters.get("date")
+    if date == "custom":
+        value = _("%(start)s to %(end)s") % {
+            "start": filters.get("start", "…"),
+            "end": filters.get("end", "…"),
+        }
+    else:
+        value = str(presets.get(date, _("Any time")))
+    described.append((_("Date"), value))
+    return described
+
+
+def exports_of(*, account: Account, user: User, limit: int = 50) -> list[ExportJob]:
+    """The person's own exports in the account, newest first."""
+    return list(
+        ExportJob.objects.filter(account=account, requester=user).order_by("-created_at", "-id")[
+            :limit
+        ]
+    )
+
+
+def export_get(*, account: Account, job_id: int) -> ExportJob | None:
+    """One export of the account, or None (the caller answers 404)."""
+    return ExportJob.objects.select_related("requester").filter(account=account, id=job_id).first()
+
+
+def export_download_allowed(*, job: ExportJob, membership: Membership) -> bool:
+    """The requester, or a member with audit-log access who can see the export's audit event,
+    may download its file; a link alone is no authority."""
+    if job.account_id != membership.account_id or not membership.has_audit_log_access:
+        return False
+    if job.requester_id == membership.user_id:
+        return True
+    if job.event_id is None:
+        return False
+    account = membership.account
+    event = event_get(
+        account=account, entitlements=entitlements_for(account=account), event_id=job.event_id
+    )
+    return event is not None
