@@ -257,14 +257,6 @@ def section(
             else "the filter's last page"
         )
         + ", its cursor found with one OFFSET query and checked against the walk.",
-        *(
-            [
-                "- **Run with `--cached-templates`**: compiled templates kept between requests "
-                "(Django's cached loader), which the product's settings do not do."
-            ]
-            if options.get("cached_templates")
-            else []
-        ),
         "",
         "### Audit Logs page",
         "",

@@ -57,11 +57,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--no-baselines", action="store_true")
     parser.add_argument(
-        "--cached-templates",
-        action="store_true",
-        help="keep compiled templates between requests (not the product's setting)",
-    )
-    parser.add_argument(
         "--explain",
         type=float,
         nargs="?",
@@ -115,7 +110,6 @@ def prepare(args: argparse.Namespace, events: int) -> tuple[dict[str, Any], bool
         database.recreate(url)
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-    os.environ["BENCH_CACHED_TEMPLATES"] = "1" if args.cached_templates else "0"
     import django
 
     django.setup()
@@ -335,7 +329,6 @@ def main(argv: list[str] | None = None) -> int:
         "deep_page": args.deep_page,
         "baseline_budget": args.baseline_budget,
         "baseline_min": args.baseline_min,
-        "cached_templates": args.cached_templates,
     }
     text = report.section(
         meta=meta,
