@@ -59,4 +59,10 @@ class Clock:
         """A moment on the local day `days_ago` days back, in office hours (or at `hour`)."""
         day = (self.now - dt.timedelta(days=days_ago)).astimezone(self.tz).date()
         seconds = hour * 3600 if hour is not None else self.office_seconds()
-        return min(self.midnight(day) + dt.timedelta(seconds=seconds), self.now)
+        moment = self.midnight(day) + dt.timedelta(seconds=seconds)
+        if moment <= self.now:
+            return moment
+        # Later today than now: somewhere between local midnight and now instead, so that the
+        # newest events spread over the day rather than pile up on one instant.
+        start = self.midnight(day)
+        return start + (self.now - start) * self.rng.random()

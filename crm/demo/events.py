@@ -174,7 +174,11 @@ class AccountStory:
             for seconds in moments:
                 when = midnight + dt.timedelta(seconds=seconds)
                 if when < self.start or when > self.now:
-                    when = min(max(when, self.start), self.now)
+                    # Outside the window (before its start on the first day, later than now on
+                    # the last): somewhere in the part of that day that lies inside it instead.
+                    low = max(midnight, self.start)
+                    high = min(midnight + dt.timedelta(days=1), self.now)
+                    when = low + (high - low) * rng.random()
                 _, who, _, build = templates[bisect.bisect_left(cum, rng.random() * top)]
                 yield build(when, self.pick(who, when))
 
