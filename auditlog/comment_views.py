@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -19,6 +20,7 @@ from auditlog.comments import (
     comment_get,
     comment_resolve,
     decode_mentions,
+    mention_names,
     mention_search,
     mentioned_ids,
     threads_of,
@@ -75,7 +77,10 @@ def comments_context(
         "threads": shown,
         "thread": thread,
         "comment_status": status,
-        "comment_total": sum(1 + len(t.replies) for t in threads if t.root.deleted_at is None),
+        "comment_total": sum(
+            1 for t in threads for c in (t.root, *t.replies) if c.deleted_at is None
+        ),
+        "comment_open": sum(1 for t in threads if not t.root.resolved_at and not t.root.deleted_at),
         "highlight": highlight,
         "comment_error": error,
         "draft": draft,
@@ -89,12 +94,16 @@ def comments_context(
 
 def _render(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
     if not request.htmx:
-        # Without script: back to the entry's page, on the comments tab.
+        # Without script: back to the entry's page, on the comments tab, with the message.
+        if context.get("comment_error"):
+            messages.error(request, context["comment_error"])
         url = reverse("auditlog:event_detail", args=[request.account.pk, context["event"].id])
         query = f"?tab=comments&status={context['comment_status']}"
         if context.get("thread"):
             query += f"&thread={context['thread'].root.id}"
         return HttpResponseRedirect(url + query)
+    # A refusal is shown in the panel: htmx swaps 2xx and 400, not 403 (see base.html's config).
+    status = 200 if status == 403 else status
     return TemplateResponse(request, "auditlog/event_detail.html#comments", context, status=status)
 
 
@@ -180,12 +189,7 @@ def comment_edit_view(
                 request,
                 comments_context(request, event, thread_id=comment.parent_id, highlight=comment.id),
             )
-    from accounts.models import User
-
-    names = {
-        u.pk: u.full_name or u.email
-        for u in User.objects.filter(pk__in=mentioned_ids(comment.body))
-    }
+    names = mention_names(account=request.account, user_ids=mentioned_ids(comment.body))
     return TemplateResponse(
         request,
         "auditlog/event_detail.html#comment-edit",

@@ -20,6 +20,9 @@ from notifications.services import notification_create
 
 MAX_LENGTH = 5000
 MARKER = re.compile(r"@\{u:(\d{1,18})\}")
+# A marker typed by hand is text, not a mention: a word joiner after "@" keeps it from parsing
+# (and from naming, or notifying, someone the author never picked) while it looks the same.
+TYPED_MARKER = re.compile(r"@(?=\{u:\d)")
 
 
 class CommentError(ValueError):
@@ -50,6 +53,7 @@ def mention_search(*, account: Account, query: str, limit: int = 8) -> list[User
 
 def encode_mentions(*, account: Account, text: str, mention_ids: list[int]) -> str:
     """Turn "@Full Name" of picked colleagues into markers; names outside the account stay text."""
+    text = TYPED_MARKER.sub("@\u2060", text)
     allowed = {
         m.user_id: m.user
         for m in mentionable_members(account=account).filter(user_id__in=mention_ids)
@@ -100,7 +104,13 @@ def _notify_new_mentions(
             "user_id", flat=True
         )
     )
-    users = {u.pk: u for u in User.objects.filter(pk__in=user_ids - already - {author.pk})}
+    # Only colleagues who may read the log now: nobody outside the account, nobody without access.
+    users = {
+        m.user_id: m.user
+        for m in mentionable_members(account=account).filter(
+            user_id__in=user_ids - already - {author.pk}
+        )
+    }
     link = comment_permalink(account_id=account.pk, event_id=event.id, comment_id=comment.id)
     for user in users.values():
         CommentMention.objects.create(account=account, comment_id=comment.id, user=user)
@@ -116,9 +126,18 @@ def _notify_new_mentions(
             )
 
 
+def mention_names(*, account: Account, user_ids: set[int]) -> dict[int, str]:
+    """Current names of the people mentioned; only members of the account ever resolve."""
+    if not user_ids:
+        return {}
+    members = Membership.objects.filter(account=account, user_id__in=user_ids).select_related(
+        "user"
+    )
+    return {m.user_id: m.user.full_name or m.user.email for m in members}
+
+
 def _names(account: Account, body: str) -> dict[int, str]:
-    ids = mentioned_ids(body)
-    return {u.pk: u.full_name or u.email for u in User.objects.filter(pk__in=ids)} if ids else {}
+    return mention_names(account=account, user_ids=mentioned_ids(body))
 
 
 def comment_permalink(*, account_id: int, event_id: int, comment_id: int) -> str:
@@ -240,10 +259,8 @@ def threads_of(*, account: Account, event_id: int, status: str = "open") -> list
         .select_related("author", "resolved_by")
         .order_by("created_at", "id")
     )
-    names: dict[int, str] = {}
     ids = set().union(*(mentioned_ids(c.body) for c in comments)) if comments else set()
-    if ids:
-        names = {u.pk: u.full_name or u.email for u in User.objects.filter(pk__in=ids)}
+    names = mention_names(account=account, user_ids=ids)
     roots = [c for c in comments if c.parent_id is None]
     if status == "open":
         roots = [c for c in roots if c.resolved_at is None]

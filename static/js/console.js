@@ -148,7 +148,7 @@
   });
 
   document.addEventListener("keydown", function (e) {
-    if (e.key === "Escape" && document.querySelector("#panel .panel-inner") && !document.querySelector("dialog[open]") && !e.target.matches("textarea, input")) closePanel();
+    if (e.key === "Escape" && document.querySelector("#panel .panel-inner") && !document.querySelector("dialog[open]") && !e.target.matches("textarea, input") && !e.target.closest("details.menu[open], .mention-options")) closePanel();
   });
 
   // Close open menus when clicking elsewhere.
@@ -206,6 +206,27 @@
     if (e.key === "ArrowDown" && first) { e.preventDefault(); first.focus(); }
     if (e.key === "Escape") { list.hidden = true; }
   });
+  // Arrow keys move through the colleagues offered; Escape goes back to the text.
+  document.addEventListener("keydown", function (e) {
+    var option = e.target.closest && e.target.closest(".mention-options [data-mention-id]");
+    if (!option) return;
+    var list = option.closest(".mention-options");
+    var area = list.parentElement.querySelector("[data-mention-input]");
+    var options = Array.prototype.slice.call(list.querySelectorAll("[data-mention-id]"));
+    var i = options.indexOf(option);
+    if (e.key === "ArrowDown" && i < options.length - 1) { e.preventDefault(); options[i + 1].focus(); }
+    if (e.key === "ArrowUp") { e.preventDefault(); (i > 0 ? options[i - 1] : area).focus(); }
+    if (e.key === "Escape") { e.preventDefault(); list.hidden = true; area.focus(); }
+  });
+  // Escape closes an open menu and gives focus back to its button.
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") return;
+    var menu = e.target.closest && e.target.closest("details.menu[open]");
+    if (!menu) return;
+    menu.open = false;
+    var summary = menu.querySelector("summary");
+    if (summary) summary.focus();
+  });
 
   // Copy link: the permalink of a comment.
   document.addEventListener("click", function (e) {
@@ -214,7 +235,7 @@
     var link = btn.dataset.copyLink;
     var done = function () { var old = btn.textContent; btn.textContent = btn.dataset.copiedLabel || "Copied"; setTimeout(function () { btn.textContent = old; }, 1500); };
     if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(link).then(done);
-    else { window.prompt("Copy this link", link); }
+    else { window.prompt(btn.dataset.copyPrompt || "Copy this link", link); }
   });
 
   onReady(function () {
