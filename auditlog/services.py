@@ -260,6 +260,7 @@ def log_view_record(
     ip: str | None,
     user_agent: str,
     url: str,
+    view_name: str = "",
 ) -> Event:
     """Record that a person opened the audit log with a view and filters (self-audit)."""
     return event_record(
@@ -271,10 +272,10 @@ def log_view_record(
             actor=Actor.of_user(user),
             object_type="audit_log_view",
             object_id=view_key,
-            object_label=view_key,
+            object_label=view_name or view_key,
             url=url,
             ip=ip,
             user_agent=user_agent,
-            metadata={"view": view_key, "filters": filters},
+            metadata={"view": view_key, "view_name": view_name or view_key, "filters": filters},
         ),
     )

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -85,14 +86,16 @@ def event_list(request: HttpRequest, account_id: int) -> TemplateResponse:
     entitlements = entitlements_for(account=account)
     current = view_resolve(account=account, user=request.user, key=request.GET.get("view"))
     saved_filters = normalize_filters(current.filters)
-    state_source = request.GET if has_filter_params(request.GET) else saved_filters
+    # The filters see exactly the state the page shows: one value per key (a repeated key in a
+    # hand-made URL would otherwise filter on one value while the form shows another) and no
+    # custom dates unless the range is custom.
+    state = normalize_filters(request.GET) if has_filter_params(request.GET) else saved_filters
     filterset = EventFilter(
-        state_source,
+        state,
         events_for_list(account=account, entitlements=entitlements),
         account=account,
         entitlements=entitlements,
     )
-    state = normalize_filters(state_source)
     queryset = filterset.qs
 
     notes = filterset.ignored()
@@ -109,7 +112,7 @@ def event_list(request: HttpRequest, account_id: int) -> TemplateResponse:
 
     key = view_key(current)
     if after is None and before is None:
-        _record_log_view(request, key, state)
+        _record_log_view(request, current, state)
 
     views = list(savedviews_visible(account=account, user=request.user))
     opened = request.GET.get("open", "")
@@ -423,8 +426,11 @@ def views_manage(request: HttpRequest, account_id: int) -> TemplateResponse:
     )
 
 
-def _record_log_view(request: HttpRequest, key: str, state: dict[str, Any]) -> None:
+def _record_log_view(
+    request: HttpRequest, view: DefaultView | SavedView, state: dict[str, Any]
+) -> None:
     """Self-audit: one event per distinct view and filters a person opens, not one per page."""
+    key = view_key(view)
     fingerprint = json.dumps([request.account.pk, key, state], sort_keys=True)
     if request.session.get(LAST_LOG_VIEW_KEY) == fingerprint:
         return
@@ -432,12 +438,21 @@ def _record_log_view(request: HttpRequest, key: str, state: dict[str, Any]) -> N
         account=request.account,
         user=request.user,
         view_key=key,
+        view_name=_stored_name(view),
         filters=state,
         ip=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
         url=request.get_full_path(),
     )
     request.session[LAST_LOG_VIEW_KEY] = fingerprint
+
+
+def _stored_name(view: DefaultView | SavedView) -> str:
+    # Stored data is not translated per viewer: a default view is kept by its English name.
+    if isinstance(view, DefaultView):
+        with translation.override("en"):
+            return str(view.name)
+    return view.name
 
 
 def _is_local(url: str) -> bool:

@@ -324,3 +324,46 @@ def test_javascript_urls_are_never_links(account, super_admin, client_for, recor
         .content.decode()
     )
     assert "javascript:alert" not in html
+
+
+def test_a_repeated_key_filters_on_the_value_the_form_shows(
+    account, super_admin, many_events, client_for
+):
+    html = (
+        client_for(super_admin)
+        .get(log(account, view="all", category=["login", "crm_objects"], date=""))
+        .content.decode()
+    )
+    assert 'value="login" selected' in html
+    body = html.split("<tbody>")[1]
+    assert ">CRM objects<" not in body  # the rows of the second value are not shown
+    assert ">Login succeeded<" in body
+
+
+def test_custom_dates_without_a_custom_range_are_not_flagged(
+    account, super_admin, many_events, client_for
+):
+    html = (
+        client_for(super_admin)
+        .get(log(account, view="all", date="7d", start="garbage", end="2026-99-99"))
+        .content.decode()
+    )
+    assert "Some filters were ignored" not in html
+    assert 'value="7d" selected' in html
+
+
+def test_the_log_view_event_names_the_view(account, super_admin, client_for):
+    with scopes_disabled():
+        mine = SavedView.objects.create(
+            account=account, owner=super_admin, name="Night logins", filters={}
+        )
+    client = client_for(super_admin)
+    client.get(log(account, view="security"))
+    client.get(log(account, view=mine.id))
+    with scope(account=account):
+        labels_ = list(
+            Event.objects.filter(account=account, subcategory="log_view")
+            .order_by("occurred_at", "id")
+            .values_list("object_id", "object_label")
+        )
+    assert labels_ == [("security", "Security activity"), (str(mine.id), "Night logins")]
