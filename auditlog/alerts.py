@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import zoneinfo
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -56,12 +57,30 @@ def removed_admin_rights_notify(*, account: Account, event: Event) -> int:
     return len(settings)
 
 
-def multiple_exports_check(*, day: dt.date | None = None) -> int:
-    """The daily check: for each account with the alert on, count the day's exports and notify
-    each opted-in super admin whose threshold is reached, once per account and day."""
-    day = day or (timezone.now() - dt.timedelta(days=1)).date()
-    start = dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
-    end = start + dt.timedelta(days=1)
+def _previous_day(account: Account, now: dt.datetime) -> dt.date:
+    """Yesterday in the account's time zone: a whole day even where it ends after UTC's."""
+    try:
+        zone = zoneinfo.ZoneInfo(account.time_zone or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = dt.UTC
+    return now.astimezone(zone).date() - dt.timedelta(days=1)
+
+
+def _day_range(account: Account, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    try:
+        zone = zoneinfo.ZoneInfo(account.time_zone or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = dt.UTC
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    return start, end
+
+
+def multiple_exports_check(*, day: dt.date | None = None, now: dt.datetime | None = None) -> int:
+    """The daily check: for each account with the alert on, count the exports of its previous
+    day (in the account's time zone) and notify each opted-in super admin whose threshold is
+    reached, once per account and day."""
+    now = now or timezone.now()
     with scopes_disabled():  # finding the accounts that want the alert spans accounts
         account_ids = sorted(
             set(
@@ -72,6 +91,8 @@ def multiple_exports_check(*, day: dt.date | None = None) -> int:
         )
     sent = 0
     for account in Account.objects.filter(pk__in=account_ids):
+        account_day = day or _previous_day(account, now)
+        start, end = _day_range(account, account_day)
         with scope(account=account):
             exports = Event.objects.filter(
                 account=account,
@@ -83,7 +104,9 @@ def multiple_exports_check(*, day: dt.date | None = None) -> int:
             for setting in alert_subscribers(account=account, alert="multiple_exports"):
                 if exports < setting.multiple_exports_threshold:
                     continue
-                sent += _fire_once(account=account, setting=setting, day=day, exports=exports)
+                sent += _fire_once(
+                    account=account, setting=setting, day=account_day, exports=exports
+                )
     return sent
 
 
