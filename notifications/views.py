@@ -5,7 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import super_admin_required
@@ -28,7 +30,34 @@ def notification_list(request: HttpRequest, account_id: int) -> TemplateResponse
         account=request.account, user=request.user, limit=8 if compact else 100
     )
     template = "notifications/list.html" + ("#menu" if compact else "")
-    return TemplateResponse(request, template, {"items": items, "nav": "notifications"})
+    context = {
+        "items": items,
+        "unread": any(item.read_at is None for item in items),
+        "nav": "notifications",
+    }
+    return TemplateResponse(request, template, context)
+
+
+def _back(request: HttpRequest, account_id: int) -> HttpResponseRedirect:
+    """Back to the page the person came from (this site only), else the notification centre."""
+    target = request.POST.get("next") or request.META.get("HTTP_REFERER", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return HttpResponseRedirect(target)
+    return HttpResponseRedirect(reverse("notifications:list", args=[account_id]))
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, account_id: int, notification_id: int) -> HttpResponse:
+    """Mark one notification read without following its link."""
+    found = notification_mark_read(
+        account=request.account, user=request.user, notification_id=notification_id
+    )
+    if not found:
+        raise Http404(_("This notification does not exist."))
+    return _back(request, account_id)
 
 
 @login_required
@@ -58,8 +87,16 @@ def notification_open(request: HttpRequest, account_id: int, notification_id: in
 @require_POST
 def notification_read_all(request: HttpRequest, account_id: int) -> HttpResponse:
     count = notifications_mark_all_read(account=request.account, user=request.user)
-    messages.success(request, _("%(count)d notifications marked as read.") % {"count": count})
-    return HttpResponseRedirect(reverse("notifications:list", args=[account_id]))
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d notification marked as read.",
+            "%(count)d notifications marked as read.",
+            count,
+        )
+        % {"count": count},
+    )
+    return _back(request, account_id)
 
 
 @login_required
