@@ -11,13 +11,25 @@ from auditlog.selectors import events_visible
 from crm.models import Association, Record
 
 
-def records_of(*, account: Account, object_type: str = "", deleted: bool | None = None):
-    """The account's records, newest first, optionally of one type or deletion state."""
+def records_of(
+    *,
+    account: Account,
+    object_type: str = "",
+    deleted: bool | None = None,
+    query: str = "",
+    below_id: int | None = None,
+) -> QuerySet[Record]:
+    """The account's records, newest first, optionally of one type, deletion state or name;
+    `below_id` pages on by id (keyset, no OFFSET)."""
     qs = Record.objects.filter(account=account)
     if object_type:
         qs = qs.filter(object_type=object_type)
     if deleted is not None:
         qs = qs.filter(deleted_at__isnull=not deleted)
+    if query:
+        qs = qs.filter(label__icontains=query)
+    if below_id is not None:
+        qs = qs.filter(id__lt=below_id)
     return qs.order_by("-id")
 
 
@@ -42,6 +54,21 @@ def associations_of(*, account: Account, record: Record) -> list[tuple[Associati
         if other_id in others:
             result.append((link, others[other_id]))
     return sorted(result, key=lambda pair: (pair[1].object_type, pair[1].label))
+
+
+def record_last_restore(*, account: Account, record: Record) -> Event | None:
+    """The newest Restore event of this record, if it was ever restored."""
+    return (
+        Event.objects.filter(
+            account=account,
+            category="crm_objects",
+            action="restore",
+            object_type=record.object_type,
+            object_id=str(record.id),
+        )
+        .order_by("-occurred_at", "-id")
+        .first()
+    )
 
 
 def record_timeline(

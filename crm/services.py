@@ -123,6 +123,9 @@ class RestoreState:
 
 def restore_state(*, account: Account, membership: Membership, delete_event: Event) -> RestoreState:
     """Whether this Delete event's record can be restored now by this person, and if not why."""
+    if (delete_event.category, delete_event.action) != ("crm_objects", "delete"):
+        reason = _("Only deletions of CRM records can be restored.")
+        return RestoreState(None, None, False, reason, None)
     restored = restore_event_of(account=account, delete_event=delete_event)
     record = None
     if delete_event.object_id.isdigit():

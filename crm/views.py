@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,7 +20,13 @@ from auditlog.pagination import Cursor, keyset_page
 from auditlog.selectors import event_get
 from auditlog.signals import client_ip
 from crm.models import ObjectType
-from crm.selectors import associations_of, record_get, record_timeline, records_of
+from crm.selectors import (
+    associations_of,
+    record_get,
+    record_last_restore,
+    record_timeline,
+    records_of,
+)
 from crm.services import (
     RequestInfo,
     RestoreRefused,
@@ -29,6 +37,7 @@ from crm.services import (
 )
 
 TIMELINE_PAGE = 20
+LIST_PAGE = 100
 
 
 def _info(request: HttpRequest) -> RequestInfo:
@@ -43,9 +52,26 @@ def record_list(request: HttpRequest, account_id: int) -> TemplateResponse:
         object_type = ""
     state = request.GET.get("state", "")
     deleted = {"deleted": True, "active": False}.get(state)
+    query = request.GET.get("q", "").strip()[:100]
+    below = request.GET.get("below", "")
     records = list(
-        records_of(account=request.account, object_type=object_type, deleted=deleted)[:200]
+        records_of(
+            account=request.account,
+            object_type=object_type,
+            deleted=deleted,
+            query=query,
+            below_id=int(below) if below.isdigit() else None,
+        )[: LIST_PAGE + 1]
     )
+    more = len(records) > LIST_PAGE
+    records = records[:LIST_PAGE]
+    params = {"type": object_type, "state": state, "q": query}
+    next_url = (
+        "?" + urlencode({**{k: v for k, v in params.items() if v}, "below": records[-1].id})
+        if more
+        else None
+    )
+    first_url = "?" + urlencode({k: v for k, v in params.items() if v}) if below else None
     return TemplateResponse(
         request,
         "crm/record_list.html",
@@ -55,6 +81,9 @@ def record_list(request: HttpRequest, account_id: int) -> TemplateResponse:
             "object_types": ObjectType.choices,
             "object_type": object_type,
             "state": state,
+            "query": query,
+            "next_url": next_url,
+            "first_url": first_url,
         },
     )
 
@@ -68,15 +97,20 @@ def record_detail(request: HttpRequest, account_id: int, record_id: int) -> Temp
     if record is None:
         raise Http404(_("This record does not exist or was permanently deleted."))
     timeline = None
+    restored = None
     can_see_log = request.membership.has_audit_log_access
     if can_see_log:
         entitlements = entitlements_for(account=account)
         after = Cursor.decode(request.GET["after"]) if request.GET.get("after") else None
+        before = Cursor.decode(request.GET["before"]) if request.GET.get("before") else None
         timeline = keyset_page(
             record_timeline(account=account, entitlements=entitlements, record=record),
             after=after,
+            before=before,
             size=TIMELINE_PAGE,
         )
+    if record.deleted_at is None:
+        restored = record_last_restore(account=account, record=record)
     return TemplateResponse(
         request,
         "crm/record_detail.html",
@@ -85,6 +119,7 @@ def record_detail(request: HttpRequest, account_id: int, record_id: int) -> Temp
             "record": record,
             "associations": associations_of(account=account, record=record),
             "timeline": timeline,
+            "restored": restored,
             "can_see_log": can_see_log,
             "restore_deadline": restore_deadline(record),
             "can_delete": request.membership.is_super_admin and record.deleted_at is None,
@@ -117,7 +152,11 @@ def record_delete_view(request: HttpRequest, account_id: int, record_id: int) ->
                 % {"type": record.type_label, "label": record.label},
             )
         return HttpResponseRedirect(reverse("crm:record", args=[account_id, record.id]))
-    return TemplateResponse(request, "crm/record_delete.html", {"nav": "crm", "record": record})
+    if record.deleted_at is not None:
+        messages.info(request, _("This record is already deleted."))
+        return HttpResponseRedirect(reverse("crm:record", args=[account_id, record.id]))
+    template = "crm/record_delete.html" + ("#dialog" if request.htmx else "")
+    return TemplateResponse(request, template, {"nav": "crm", "record": record})
 
 
 def _delete_event_or_404(request: HttpRequest, event_id: int) -> Event:
@@ -161,6 +200,9 @@ def restore(request: HttpRequest, account_id: int, event_id: int) -> HttpRespons
                 info=_info(request),
             )
         except (RestoreRefused, PermissionError, PermissionDenied) as exc:
+            if request.htmx:
+                # Refused (restored meanwhile, past 90 days…): say why in the dialog itself.
+                return _restore_dialog(request, event, error=str(exc))
             messages.error(request, str(exc))
             target = reverse("auditlog:event_detail", args=[account_id, event.id])
         else:
@@ -175,6 +217,13 @@ def restore(request: HttpRequest, account_id: int, event_id: int) -> HttpRespons
             response["HX-Redirect"] = target
             return response
         return HttpResponseRedirect(target)
+    return _restore_dialog(request, event)
+
+
+def _restore_dialog(request: HttpRequest, event: Event, *, error: str = "") -> TemplateResponse:
+    state = restore_state(
+        account=request.account, membership=request.membership, delete_event=event
+    )
     template = "crm/restore_confirm.html" + ("#dialog" if request.htmx else "")
     return TemplateResponse(
         request,
@@ -183,13 +232,9 @@ def restore(request: HttpRequest, account_id: int, event_id: int) -> HttpRespons
             "nav": "audit",
             "event": event,
             "state": state,
-            "associations": [
-                (link, other)
-                for link, other in (
-                    associations_of(account=request.account, record=state.record)
-                    if state.record
-                    else []
-                )
-            ],
+            "error": error,
+            "associations": associations_of(account=request.account, record=state.record)
+            if state.record
+            else [],
         },
     )

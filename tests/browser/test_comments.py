@@ -38,6 +38,17 @@ def test_mention_notify_follow_reply_resolve(
     box.press_sequentially("please")
     panel.get_by_role("button", name="Comment", exact=True).click()
     expect(panel.locator(".comment .mention")).to_have_text("@Grace Hopper")
+    row = page.locator("tr[data-row-link]", has_text="Acme Corp")
+    expect(row.locator(".comment-indicator")).to_contain_text("1")
+    # The comment menu works from the keyboard: Enter opens it, Escape closes it.
+    settled(page)
+    menu = panel.locator("details.comment-menu").first
+    menu.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(menu.get_by_role("button", name="Copy link")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(menu.get_by_role("button", name="Copy link")).to_be_hidden()
+    expect(panel).to_be_visible()
     sign_out(page)
 
     sign_in(page, live_server.url, member.email)
@@ -55,6 +66,9 @@ def test_mention_notify_follow_reply_resolve(
     expect(panel.get_by_text("Looks fine to me")).to_be_visible()
     panel.get_by_role("button", name="Resolve").click()
     expect(panel.locator(".badge", has_text="Resolved")).to_be_visible()
+    # The table's open-comment indicator follows at once.
+    row = page.locator("tr[data-row-link]", has_text="Acme Corp")
+    expect(row.locator(".comment-indicator")).to_have_count(0)
     panel.get_by_text("Back to all comments").click()
     expect(panel.get_by_text("No open comments")).to_be_visible()
     settled(page)
