@@ -231,6 +231,16 @@ def describe_filters(*, account: Account, filters: dict[str, Any]) -> list[tuple
     return described
 
 
+def export_summary(*, account: Account, job: ExportJob) -> str:
+    """What a job exported, in words for the Exports page: its filters' values, or "Whole log"."""
+    if job.kind != Kind.AUDIT_LOG:
+        return _("Last %(days)d days") % {"days": job.filters.get("days", EMPLOYEE_ACCESS_DAYS)}
+    if job.whole_log:
+        return _("Every category, any time")
+    described = describe_filters(account=account, filters=job.filters)
+    return " · ".join(value for _what, value in described)
+
+
 def exports_of(*, account: Account, user: User, limit: int = 50) -> list[ExportJob]:
     """The person's own exports in the account, newest first."""
     return list(
@@ -249,6 +259,9 @@ def export_download_allowed(*, job: ExportJob, membership: Membership) -> bool:
     """The requester, or a member with audit-log access who can see the export's audit event,
     may download its file; a link alone is no authority."""
     if job.account_id != membership.account_id or not membership.has_audit_log_access:
+        return False
+    # Employee access history is a super admin's export (SPEC S1, S10), whoever asked for it.
+    if job.kind == Kind.EMPLOYEE_ACCESS and not membership.is_super_admin:
         return False
     if job.requester_id == membership.user_id:
         return True

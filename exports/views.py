@@ -22,6 +22,7 @@ from exports.selectors import (
     export_download_allowed,
     export_get,
     export_plan,
+    export_summary,
     exports_of,
 )
 from exports.services import download_name, export_download_record, export_request
@@ -110,6 +111,8 @@ def export_dialog(request: HttpRequest, account_id: int) -> HttpResponse:
 def export_list(request: HttpRequest, account_id: int) -> TemplateResponse:
     """My exports: status, rows, size, expiry and download; polled while any is running."""
     jobs = exports_of(account=request.account, user=request.user)
+    for job in jobs:
+        job.summary = export_summary(account=request.account, job=job)
     context = {
         "nav": "exports",
         "jobs": jobs,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.files.storage import default_storage
 from django_scopes import scope, scopes_disabled
 
-from accounts.models import Product, Role, Tier
-from exports.models import EmailStatus, ExportJob, Status
+from accounts.models import Membership, Product, Role, Tier
+from exports.models import EmailStatus, ExportJob, Kind, Status
 from tests.exports.helpers import finished_job, job_of
 from tests.factories import SubscriptionFactory, account_with_tier, member_of
 from tests.utils import events_of
@@ -224,6 +225,25 @@ def test_the_exports_page_lists_only_my_exports(client_for, account, super_admin
     assert 'hx-trigger="every 2s"' not in content  # nothing running: no polling
 
 
+def test_each_export_says_what_it_holds(client_for, account, super_admin):
+    finished_job(
+        account, super_admin, view_name="All logs",
+        filters={"category": "crm_objects", "action": "delete", "date": "7d"},
+    )  # fmt: skip
+    finished_job(account, super_admin, view_name="Security activity", whole_log=True)
+    finished_job(account, super_admin, view_name="Employee access history",
+                 kind=Kind.EMPLOYEE_ACCESS, filters={"days": 90})  # fmt: skip
+
+    content = client_for(super_admin).get(list_url(account)).content.decode()
+
+    summaries = re.findall(r"<div class=\"muted small\" data-export-summary>([^<]*)</div>", content)
+    assert summaries == [
+        "Last 90 days",
+        "Every category, any time",
+        "CRM objects · Delete · Last 7 days",
+    ]
+
+
 def test_a_running_export_shows_progress_and_the_list_polls(client_for, account, super_admin):
     with scope(account=account):
         ExportJob.objects.create(
@@ -283,6 +303,26 @@ def test_without_a_visible_export_event_only_the_requester_downloads(
     job = finished_job(account, super_admin, event_id=None)
     assert client_for(member).get(download_url(account, job)).status_code == 404
     assert client_for(super_admin).get(download_url(account, job)).status_code == 200
+
+
+def test_employee_access_history_is_downloaded_by_super_admins_only(
+    client_for, account, super_admin, member, record_event
+):
+    """Exporting it is a super admin's right (SPEC S1, S10); its Export event is visible to
+    everyone with audit-log access, which must not make the file theirs too."""
+    event = record_event(account, actor=super_admin, category="security_activity",
+                         subcategory="export", action="export")  # fmt: skip
+    job = finished_job(account, super_admin, kind=Kind.EMPLOYEE_ACCESS, event_id=event.id)
+    other_admin = member_of(account, role=Role.SUPER_ADMIN, email="root@northwind.test")
+
+    assert client_for(member).get(download_url(account, job)).status_code == 404
+    assert client_for(other_admin).get(download_url(account, job)).status_code == 200
+    assert client_for(super_admin).get(download_url(account, job)).status_code == 200
+    with scopes_disabled():
+        Membership.objects.filter(account=account, user=super_admin).update(
+            role=Role.ADMIN, audit_log_access=True
+        )
+    assert client_for(super_admin).get(download_url(account, job)).status_code == 404
 
 
 def test_a_member_without_audit_log_access_cannot_download_even_with_the_link(
