@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import uuid
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings as django_settings
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.utils import timezone
+from django.utils import formats, timezone
 from django_scopes import scope, scopes_disabled
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
@@ -348,31 +350,41 @@ any_text = st.text(
 )
 @given(texts=st.lists(any_text, min_size=1, max_size=8))
 def test_export_then_parse_round_trips_any_text(account, super_admin, texts):
-    """Whatever text an event holds, the parsed cell is that text, or `'` + text when it starts
-    like a formula: nothing is lost, nothing runs."""
+    """Whatever text an event holds, in any free-text column, the parsed cell is that text, or
+    `'` + text when it starts like a formula: nothing is lost, nothing runs."""
     marker = f"rt-{uuid.uuid4().hex[:12]}"
     for i, text in enumerate(texts):
         event_record(
             account=account,
             entry=EventInput(category="crm_objects", subcategory="contact", action="update",
-                             actor=Actor.of_user(super_admin), object_label=text,
-                             object_id=f"{marker}-{i}"),
+                             actor=Actor.of_user(super_admin), actor_email=text,
+                             object_label=text, object_type=text[:40], login_type=text[:40],
+                             user_agent=text, url=text, object_id=f"{marker}-{i}"),
         )  # fmt: skip
 
     job = request_export(account, super_admin, {})
     assert run(job)
 
-    cells = {
-        row["Object ID"]: row["Object"]
-        for row in rows_of(job)
-        if row["Object ID"].startswith(marker)
-    }
-    assert len(cells) == len(texts)
+    rows = {row["Object ID"]: row for row in rows_of(job) if row["Object ID"].startswith(marker)}
+    assert len(rows) == len(texts)
     for i, text in enumerate(texts):
-        cell = cells[f"{marker}-{i}"]
-        assert cell == neutralise(text)
-        assert cell[:1] not in FORMULA_TRIGGERS
-        assert cell.removeprefix("'") == text or cell == text
+        row = rows[f"{marker}-{i}"]
+        expected = {
+            "Object": text,
+            "User email": text or super_admin.email,  # no override: the actor's own
+            "User agent": text,
+            "Object type": text[:40],
+            "Login type": text[:40],
+        }
+        for column, original in expected.items():
+            cell = row[column]
+            assert cell == neutralise(original), (column, original)
+            assert cell[:1] not in FORMULA_TRIGGERS
+        # A site-relative link is made absolute (it then starts with the scheme).
+        if text.startswith("/") and not text.startswith("//"):
+            assert row["URL"] == django_settings.SITE_URL + text
+        else:
+            assert row["URL"] == neutralise(text)
 
 
 @committed
@@ -544,7 +556,15 @@ def test_the_email_has_the_link_and_the_small_file_attached(account, super_admin
 
     [message] = mail.outbox
     assert message.to == [super_admin.email]
-    assert f"http://127.0.0.1:8000/a/{account.pk}/exports/{job.id}/download/" in message.body
+    link = f"{django_settings.SITE_URL}/a/{account.pk}/exports/{job.id}/download/"
+    assert link in message.body
+    [(html, _type)] = message.alternatives
+    assert f'href="{link}"' in html
+    expires = formats.date_format(
+        timezone.localtime(job_of(job).expires_at, ZoneInfo(job_of(job).time_zone)),
+        "DATETIME_FORMAT",
+    )
+    assert f"Available until: {expires}\n" in message.body
     [(filename, content, mimetype)] = message.attachments
     assert filename.startswith(f"auditdesk-audit-log-{account.pk}-{job.id}-")
     assert mimetype == "text/csv"

@@ -117,16 +117,15 @@ def test_request_file_email_notification_download(
     assert "'=SUM(1+1)" in [row[header.index("Object")] for row in rows]
 
     [message] = emails(tmp_path)
-    link = f"http://127.0.0.1:8000/a/{account.pk}/exports/{job.id}/download/"
+    path = f"/a/{account.pk}/exports/{job.id}/download/"
+    link = f"{settings.SITE_URL}{path}"
     assert f"To: {super_admin.email}" in message and link in message
     assert f'filename="auditdesk-audit-log-{account.pk}-{job.id}-' in message
 
     [note] = notifications(account, super_admin)
     assert note.kind == Kind.EXPORT_READY and note.title == "Your export is ready (3 rows)"
     opened = client.get(f"/a/{account.pk}/notifications/{note.id}/")
-    assert opened.status_code == 302 and opened["Location"] == link.removeprefix(
-        "http://127.0.0.1:8000"
-    )
+    assert opened.status_code == 302 and opened["Location"] == path
     download = client.get(opened["Location"])
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == file_bytes(job)
