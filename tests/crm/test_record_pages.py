@@ -80,7 +80,7 @@ def test_record_page_shows_type_properties_associations_and_state(
     restore_event = _restore(account, super_admin, delete_event)
     html = _page(client, account, contact)
     assert "Deleted on" not in html
-    assert re.search(r"Restored by Ada Lovelace on [^<]+\.", html)
+    assert re.search(r"Restored by Ada Lovelace on [^<]+ · <a", html)
     assert f"?open={restore_event.id}" in html
 
 
@@ -205,7 +205,7 @@ def test_double_submit_in_the_dialog_says_already_restored(
     with scope(account=account):
         assert Event.objects.filter(account=account, action="restore").count() == 1
     panel = client.get(url + "panel/").content.decode()
-    assert re.search(r"Restored by Ada Lovelace on [^<]+\.", panel)
+    assert re.search(r"Restored by Ada Lovelace on [^<]+ · <a", panel)
 
 
 def test_past_ninety_days_the_button_is_disabled_with_the_reason(
