@@ -190,7 +190,7 @@ def comment_edit_view(
                 comments_context(request, event, thread_id=comment.parent_id, highlight=comment.id),
             )
     names = mention_names(account=request.account, user_ids=mentioned_ids(comment.body))
-    return TemplateResponse(
+    response = TemplateResponse(
         request,
         "auditlog/event_detail.html#comment-edit",
         {
@@ -201,6 +201,11 @@ def comment_edit_view(
         },
         status=400 if error else 200,
     )
+    if error:
+        # The form posts to the whole Comments tab; a refused edit replaces only the form.
+        response["HX-Retarget"] = f"#comment-{comment.id}"
+        response["HX-Reswap"] = "outerHTML"
+    return response
 
 
 @login_required

@@ -431,3 +431,19 @@ def test_mention_picker_lists_only_colleagues_with_access_and_escapes_names(
     assert "Outsider" not in html
     none = client_for(super_admin).get(f"/a/{account.pk}/audit-logs/mentions/?q=Linus")
     assert "Linus" not in none.content.decode() and "No colleagues match" in none.content.decode()
+
+
+def test_a_refused_edit_replaces_only_its_form(account, super_admin, event, client_for):
+    comment = _comment(account, super_admin, event, "first words")
+    response = client_for(super_admin).post(
+        f"/a/{account.pk}/audit-logs/events/{event.id}/comments/{comment.id}/edit/",
+        {"body": "   "},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert response["HX-Retarget"] == f"#comment-{comment.id}"
+    assert f'id="comment-{comment.id}"' in html and "Write something first." in html
+    with scope(account=account):
+        comment.refresh_from_db()
+    assert comment.body == "first words" and comment.edited_at is None
