@@ -125,6 +125,7 @@ def event_list(request: HttpRequest, account_id: int) -> TemplateResponse:
         if panel is None:
             notes.append(_("The linked event does not exist or is not visible to you."))
     base = {"view": key, **{k: v for k, v in state.items()}}
+    undated = {k: v for k, v in state.items() if k not in ("date", "start", "end")}
     context = {
         "nav": "audit",
         "entitlements": entitlements,
@@ -137,6 +138,8 @@ def event_list(request: HttpRequest, account_id: int) -> TemplateResponse:
         "dirty": state != saved_filters,
         "can_change_view": can_change(view=current, membership=membership),
         "reset_url": log_url(account.pk, key, saved_filters),
+        "any_time_url": log_url(account.pk, key, undated) if state.get("date") else None,
+        "row_back_query": urlencode({"back": log_url(account.pk, key, state, size=size)}),
         "page": page,
         "open_comments": open_comment_counts(account=account, event_ids=[e.id for e in page.items]),
         "panel": panel,

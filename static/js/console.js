@@ -13,6 +13,11 @@
       var dep = document.getElementById(el.dataset.clears);
       if (dep) dep.value = "";
     }
+    // The page-size select sits below the table but belongs to the filter form (form="…"):
+    // its change does not bubble to that form, so hand it over.
+    if (el.matches && el.matches("[data-page-size]") && el.form && el.form !== el.closest("form")) {
+      el.form.dispatchEvent(new Event("change", { bubbles: true }));
+    }
     if (el.dataset && el.dataset.toggles) {
       var box = document.getElementById(el.dataset.toggles);
       if (box) {
@@ -31,6 +36,11 @@
     var form = root.closest("form");
     if (!input || !list || !chips || !form) return;
     input.addEventListener("change", function (e) { e.stopPropagation(); });
+    // Focusing the box lists people; refocusing it after a pick must not reopen the list.
+    var quiet = false;
+    input.addEventListener("htmx:confirm", function (e) {
+      if (quiet) { quiet = false; e.preventDefault(); }
+    });
     function submit() { form.dispatchEvent(new Event("change", { bubbles: true })); }
     function close() { list.innerHTML = ""; input.setAttribute("aria-expanded", "false"); }
     function add(token, label) {
@@ -42,10 +52,11 @@
       hidden.type = "hidden"; hidden.name = "actor"; hidden.value = token;
       var remove = document.createElement("button");
       remove.type = "button"; remove.className = "chip-remove"; remove.setAttribute("data-remove-chip", "");
-      remove.setAttribute("aria-label", "Remove " + label); remove.textContent = "×";
+      var removeLabel = chips.dataset.removeLabel || "Remove __label__";
+      remove.setAttribute("aria-label", removeLabel.replace("__label__", label)); remove.textContent = "×";
       chip.appendChild(hidden); chip.appendChild(remove);
       chips.appendChild(chip);
-      input.value = ""; close(); submit(); input.focus();
+      input.value = ""; close(); submit(); quiet = true; input.focus(); quiet = false;
     }
     list.addEventListener("click", function (e) {
       var btn = e.target.closest("[data-actor-token]");
@@ -53,7 +64,7 @@
     });
     chips.addEventListener("click", function (e) {
       var btn = e.target.closest("[data-remove-chip]");
-      if (btn) { btn.closest(".chip").remove(); submit(); }
+      if (btn) { btn.closest(".chip").remove(); submit(); quiet = true; input.focus(); quiet = false; }
     });
     input.addEventListener("keydown", function (e) {
       var options = list.querySelectorAll("[data-actor-token]");
@@ -69,6 +80,10 @@
       if (e.key === "Escape") { close(); input.focus(); }
     });
     list.addEventListener("htmx:afterSwap", function () {
+      // People already chosen are not offered again.
+      list.querySelectorAll("[data-actor-token]").forEach(function (b) {
+        if (chips.querySelector('input[value="' + b.dataset.actorToken + '"]')) b.closest("li").remove();
+      });
       input.setAttribute("aria-expanded", list.children.length ? "true" : "false");
     });
     document.addEventListener("click", function (e) { if (!root.contains(e.target)) close(); });
@@ -88,10 +103,21 @@
     if (row) row.setAttribute("aria-selected", "true");
   }
 
+  var panelOpener = null;
   document.addEventListener("htmx:beforeRequest", function (e) {
     var elt = e.detail.elt;
     if (elt && elt.matches && elt.matches("[data-panel-link]")) {
       selectRow(elt);
+      panelOpener = elt;
+    }
+  });
+
+  // Keyboard users land in the panel that opened, and back on its row when it closes.
+  document.addEventListener("htmx:afterSwap", function (e) {
+    var target = e.detail.target;
+    if (target && target.id === "panel") {
+      var title = target.querySelector("[data-panel-title]");
+      if (title) title.focus({ preventScroll: true });
     }
   });
 
@@ -99,7 +125,33 @@
     var panel = document.getElementById("panel");
     if (panel) panel.innerHTML = "";
     selectRow(null);
+    if (panelOpener && document.body.contains(panelOpener)) panelOpener.focus();
+    panelOpener = null;
   }
+
+  // Paging replaces the results: keep the keyboard on the pager that was used.
+  var pagerUsed = null;
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var elt = e.detail.elt;
+    pagerUsed = elt && elt.dataset ? elt.dataset.pager || null : null;
+  });
+  document.addEventListener("htmx:afterSettle", function (e) {
+    if (!pagerUsed || !e.detail.target || e.detail.target.id !== "log-results") return;
+    var again = document.querySelector('#log-results [data-pager="' + pagerUsed + '"]') ||
+      document.querySelector("#log-results [data-pager]");
+    if (again) again.focus();
+    pagerUsed = null;
+  });
+
+  // Empty filters stay out of the address, so a copied link is short; "date" always stays,
+  // because an empty date (any time) is itself a choice that overrides the view's saved one.
+  document.addEventListener("htmx:configRequest", function (e) {
+    if (!e.detail.elt.closest || !e.detail.elt.closest("[data-log-filters]")) return;
+    ["category", "subcategory", "action", "start", "end"].forEach(function (key) {
+      var data = e.detail.formData;
+      if (data && data.getAll(key).every(function (v) { return v === ""; })) data.delete(key);
+    });
+  });
 
   // Tabs inside the detail panel.
   document.addEventListener("click", function (e) {
@@ -145,6 +197,17 @@
     }
     var cancel = e.target.closest("[data-close-dialog]");
     if (cancel && cancel.closest("dialog")) { e.preventDefault(); cancel.closest("dialog").close(); }
+  });
+
+  // Arrow keys move between the panel's tabs (the WAI-ARIA tabs pattern).
+  document.addEventListener("keydown", function (e) {
+    var tab = e.target.closest && e.target.closest("[role=tablist] [data-tab]");
+    if (!tab || (e.key !== "ArrowRight" && e.key !== "ArrowLeft")) return;
+    var tabs = Array.prototype.slice.call(tab.closest("[role=tablist]").querySelectorAll("[data-tab]"));
+    var next = tabs[(tabs.indexOf(tab) + (e.key === "ArrowRight" ? 1 : tabs.length - 1)) % tabs.length];
+    e.preventDefault();
+    next.focus();
+    next.click();
   });
 
   document.addEventListener("keydown", function (e) {

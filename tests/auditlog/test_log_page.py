@@ -367,3 +367,83 @@ def test_the_log_view_event_names_the_view(account, super_admin, client_for):
             .values_list("object_id", "object_label")
         )
     assert labels_ == [("security", "Security activity"), (str(mine.id), "Night logins")]
+
+
+def test_a_super_admin_manages_views_shared_with_everyone_but_not_private_ones(
+    account, super_admin, member, client_for
+):
+    with scopes_disabled():
+        shared = SavedView.objects.create(
+            account=account, owner=member, name="Team view", sharing=Sharing.EVERYONE, filters={}
+        )
+        private = SavedView.objects.create(
+            account=account, owner=member, name="My view", sharing=Sharing.PRIVATE, filters={}
+        )
+    admin = client_for(super_admin)
+    base = f"/a/{account.pk}/audit-logs/views/"
+    assert admin.post(f"{base}{shared.id}/rename/", {"name": "Renamed"}).status_code == 302
+    assert admin.post(f"{base}{private.id}/rename/", {"name": "Taken over"}).status_code == 404
+    assert admin.post(f"{base}{private.id}/delete/").status_code == 404
+    with scope(account=account):
+        names = set(SavedView.objects.filter(account=account).values_list("name", flat=True))
+    assert names == {"Renamed", "My view"}
+    # The page offers the shared view's menu to the super admin, but not to a member who did
+    # not make it.
+    with scopes_disabled():
+        other = member_of(account, role=Role.MEMBER, audit_log_access=True)
+        SavedView.objects.filter(id=shared.id).update(owner=other)
+    html = client_for(member).get(log(account, view=shared.id)).content.decode()
+    assert f"/views/{shared.id}/rename/" not in html and "Only the owner" in html
+    html = admin.get(log(account, view=shared.id)).content.decode()
+    assert f"/views/{shared.id}/rename/" in html
+
+
+def test_default_views_offer_no_rename_or_delete(account, super_admin, client_for):
+    html = client_for(super_admin).get(log(account, view="login")).content.decode()
+    assert "Default views cannot be renamed" in html
+    assert "Default views cannot be deleted" in html
+    assert "/rename/" not in html and "/delete/" not in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["", "actors/?q=a", "views/", "views/new/", "events/{event}/"],
+)
+def test_every_log_page_answers_no_access_to_a_member_without_it(
+    account, super_admin, member_without_access, client_for, record_event, path
+):
+    event = record_event(account, actor=super_admin, object_label="Board minutes")
+    url = f"/a/{account.pk}/audit-logs/" + path.format(event=event.id)
+    response = client_for(member_without_access).get(url)
+    assert response.status_code == 403
+    assert b"Board minutes" not in response.content
+
+
+def test_rows_link_to_a_full_page_that_leads_back_to_the_same_filters(
+    account, super_admin, client_for, record_event
+):
+    event = record_event(account, actor=super_admin, object_label="Acme")
+    client = client_for(super_admin)
+    html = client.get(log(account, view="all", action="update", date="7d")).content.decode()
+    href = re.search(rf'href="(/a/{account.pk}/audit-logs/events/{event.id}/\?[^"]+)"', html)
+    assert href, "the row links to its full page"
+    page = client.get(href.group(1).replace("&amp;", "&")).content.decode()
+    back = re.search(r'href="([^"]+)">← Back to audit logs', page).group(1).replace("&amp;", "&")
+    assert "action=update" in back and "date=7d" in back
+    # A link elsewhere is never followed.
+    page = client.get(
+        f"/a/{account.pk}/audit-logs/events/{event.id}/?back=https://evil.example/"
+    ).content.decode()
+    assert "evil.example" not in page
+
+
+def test_an_empty_result_offers_reset_and_any_time(account, super_admin, client_for):
+    html = (
+        client_for(super_admin)
+        .get(log(account, view="all", action="restore", date="today"))
+        .content.decode()
+    )
+    assert "No events match these filters" in html
+    assert "Reset to the saved view" in html and "Search any time" in html
+    any_time = re.search(r'href="([^"]+)">Search any time', html).group(1)
+    assert "action=restore" in any_time and "date=" not in any_time
