@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import time
 import uuid
 from zoneinfo import ZoneInfo
 
@@ -493,6 +494,36 @@ def test_a_run_that_lost_its_claim_stops_and_stores_nothing(account, super_admin
             heartbeat(2)
     finally:
         heartbeat.close()
+
+
+@committed
+def test_the_heartbeat_beats_while_no_rows_come_and_notices_a_takeover(account, super_admin):
+    job = request_export(account, super_admin, {})
+    token = claim(job)
+    with scopes_disabled():
+        ExportJob.objects.filter(id=job.id).update(
+            heartbeat_at=timezone.now() - dt.timedelta(hours=1)
+        )
+    heartbeat = services._Heartbeat(job_of(job), token, total=10, pulse=0.1)
+    try:
+        # Nothing is streamed (a slow count, or PostgreSQL preparing the first row)...
+        deadline = time.monotonic() + 5
+        while job_of(job).heartbeat_at < timezone.now() - dt.timedelta(minutes=1):
+            assert time.monotonic() < deadline, "no heartbeat while waiting"
+            time.sleep(0.05)
+        # ...and a run that took the job over stops this one at its next progress report.
+        later = timezone.now() + dt.timedelta(minutes=10)
+        assert claim(job, now=later) == token + 1
+        deadline = time.monotonic() + 5
+        while not heartbeat.lost:
+            assert time.monotonic() < deadline, "the takeover went unnoticed"
+            time.sleep(0.05)
+        with pytest.raises(services.writers.Lost):
+            heartbeat(1)
+    finally:
+        heartbeat.close()
+    assert not heartbeat.thread.is_alive()
+    assert job_of(job).rows_written == 0  # the new run's row, untouched
 
 
 @committed
