@@ -158,7 +158,8 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": _redis_client_url(REDIS_URL),
-        "KEY_PREFIX": "auditdesk",
+        # Several deployments (or a test run and its worker processes) can share one Redis.
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "auditdesk"),
     }
 }
 

@@ -76,6 +76,7 @@ def test_export_watch_progress_open_the_notification_and_download(
         expect(page.locator("#export-jobs").get_by_text(f"{ROWS}", exact=True)).to_be_visible()
 
         page.reload()  # the bell's count comes with the page
+        expect(page.locator("details.bell .bell-count")).to_have_text("1")
         page.locator("details.bell > summary").click()
         note = page.locator(".bell-menu").get_by_text(f"Your export is ready ({ROWS} rows)")
         expect(note).to_be_visible()
@@ -83,6 +84,12 @@ def test_export_watch_progress_open_the_notification_and_download(
             note.click()
         download = download_info.value
         assert worker.alive()
+        # Opening it marked it read: the bell has nothing unread any more.
+        page.reload()
+        expect(page.locator("details.bell .bell-count")).to_have_count(0)
+        expect(page.locator("#export-jobs [data-export-summary]")).to_have_text(
+            "CRM objects · Any time"
+        )
 
     assert re.match(rf"auditdesk-audit-log-{account.pk}-\d+-\d{{8}}-\d{{4}}\.csv$",
                     download.suggested_filename)  # fmt: skip

@@ -142,6 +142,8 @@ def worker_env(queue: str, tmp_path: Path, **extra: str) -> dict[str, str]:
     """The worker writes files where this test reads them, and mail to files one can count."""
     return {
         "CELERY_DEFAULT_QUEUE": queue,
+        # The worker drops cached counts (the bell's unread count) where this test reads them.
+        "CACHE_KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
         "EXPORT_STORAGE_PATH": str(settings.MEDIA_ROOT),
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(tmp_path / "mail"),
