@@ -34,8 +34,11 @@ messages: $(STAMP)
 	$(PY) manage.py makemessages -l nl --ignore=.venv --ignore=.data
 	$(PY) manage.py compile_translations
 
+# The Audit Logs page against the admin changelist and OFFSET paging (1M events; BENCH_ARGS=--large
+# for 10M), then exports against a naive ORM export and psql's \copy. Writes docs/benchmarks.md.
 bench: $(STAMP)
 	$(PY) -m bench.run $(BENCH_ARGS)
+	$(PY) -m bench.exports $(BENCH_EXPORT_ARGS)
 
 clean-data:
 	$(PY) -c 'from config import embedded; embedded.stop_all()'

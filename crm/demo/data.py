@@ -58,6 +58,9 @@ class AccountSpec:
 NW_OFFICE = "77.160.1.20"  # NL, Amsterdam
 NW_OFFICE_ROTTERDAM = "62.194.117.40"  # NL, Hoogvliet (Rotterdam)
 GLOBEX_OFFICE = "128.122.119.202"  # US, New York
+# Morgan Reed, a consultant who works in Globex and Initech (the account switcher in the demo).
+MORGAN_HOME = "128.91.2.14"  # US, Philadelphia
+MORGAN_AGENTS = (2, 14)
 INITECH_OFFICE = "128.83.40.146"  # US, Austin
 
 IPS_NL = (
@@ -410,6 +413,15 @@ GLOBEX = AccountSpec(
             ips=("128.95.155.134", GLOBEX_OFFICE),
             agents=(0, 16),
         ),
+        PersonSpec(
+            email="morgan@partners.example",
+            full_name="Morgan Reed",
+            role=Role.ADMIN,
+            audit_log_access=True,
+            activity=0.4,
+            ips=(MORGAN_HOME, GLOBEX_OFFICE),
+            agents=MORGAN_AGENTS,
+        ),
     ),
 )
 
@@ -453,6 +465,15 @@ INITECH = AccountSpec(
             activity=1.1,
             ips=(INITECH_OFFICE, "171.64.168.147"),
             agents=(11, 13),
+        ),
+        PersonSpec(
+            email="morgan@partners.example",
+            full_name="Morgan Reed",
+            role=Role.ADMIN,
+            audit_log_access=True,
+            activity=0.4,
+            ips=(MORGAN_HOME, INITECH_OFFICE),
+            agents=MORGAN_AGENTS,
         ),
     ),
 )

@@ -91,6 +91,16 @@ def test_contract_users_sign_in_with_their_roles_and_access(seeded: dict[str, Ac
     assert User.objects.get(email="ada@northwind.example").language == "en"
 
 
+def test_a_consultant_works_in_two_accounts(seeded: dict[str, Account], client):
+    morgan = User.objects.get(email="morgan@partners.example")
+    accounts = set(Membership.objects.filter(user=morgan).values_list("account__name", flat=True))
+    assert accounts == {"Globex", "Initech"}
+    assert client.login(email=morgan.email, password=PASSWORD)
+    landing = client.get("/", follow=True).content.decode()
+    for name in ("Globex", "Initech"):
+        assert f"/a/{seeded[name].pk}/" in landing
+
+
 def test_every_account_has_teams_with_members(seeded: dict[str, Account]):
     for account in seeded.values():
         teams = set(Team.objects.filter(account=account).values_list("id", flat=True))
