@@ -156,8 +156,10 @@ def _redis_client_url(url: str) -> str:
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Redis's cache, read as a miss while Redis is down (everything in it can be recomputed).
+        "BACKEND": "config.cache.ResilientRedisCache",
         "LOCATION": _redis_client_url(REDIS_URL),
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         # Several deployments (or a test run and its worker processes) can share one Redis.
         "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "auditdesk"),
     }

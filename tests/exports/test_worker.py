@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from django_scopes import scope, scopes_disabled
 
+from config.cache import ResilientRedisCache
 from exports.models import EmailStatus, ExportJob, Status
 from exports.services import exports_sweep
 from notifications.models import Kind, Notification
@@ -225,10 +226,23 @@ def private_redis() -> Iterator[PrivateRedis]:
 
 
 def test_with_redis_down_the_request_is_accepted_and_completes_once_redis_is_back(
-    client_for, account, super_admin, record_event, private_redis, tmp_path, caplog
+    client_for,
+    account,
+    super_admin,
+    record_event,
+    private_redis,
+    tmp_path,
+    caplog,
+    settings,
+    monkeypatch,
 ):
+    # One Redis for everything, as deployed: the broker, and the cache behind sessions,
+    # entitlements and the bell's count.
+    settings.CACHES = {"default": settings.CACHES["default"] | {"LOCATION": private_redis.url}}
+    monkeypatch.setattr(ResilientRedisCache, "_last_logged", 0.0)
     record_event(account, actor=super_admin, object_label="Survives an outage")
     client = client_for(super_admin)
+    assert client.get(f"/a/{account.pk}/exports/").status_code == 200  # cached while Redis is up
     queue = new_queue()
 
     with published_to(queue, broker_url=private_redis.url):
@@ -241,6 +255,9 @@ def test_with_redis_down_the_request_is_accepted_and_completes_once_redis_is_bac
         elapsed = time.monotonic() - started
 
         assert response.status_code == 204, "the person still sees “Export requested”"
+        assert "cache unavailable" in caplog.text  # the cache really was down, and read as a miss
+        page = client.get(f"/a/{account.pk}/exports/")
+        assert page.status_code == 200 and "Export requested" in page.content.decode()
         assert elapsed < 2, f"the request waited {elapsed:.1f} s on the broker"
         job = the_job(account)
         assert job.status == Status.PENDING
