@@ -189,7 +189,7 @@
       var dlg = modal();
       htmx.ajax("GET", link.href, { target: "#modal-body", swap: "innerHTML" }).then(function () {
         if (!dlg.open) dlg.showModal();
-        var first = dlg.querySelector("input:not([type=hidden]), button");
+        var first = dlg.querySelector("[autofocus]") || dlg.querySelector("input:not([type=hidden]), button");
         if (first) first.focus();
       });
       var details = link.closest("details");

@@ -55,6 +55,8 @@ def test_mention_notify_follow_reply_resolve(
     expect(page.locator(".bell-count")).to_have_text("1")
     page.locator(".bell > summary").click()
     page.get_by_text("Ada Lovelace tagged you in a comment").click()
+    page.wait_for_url(re.compile(r"comment="))
+    page.wait_for_load_state("networkidle")  # htmx has wired the panel's links
     highlighted = page.locator(".comment.highlighted")
     expect(highlighted).to_contain_text("please")
 
