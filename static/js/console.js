@@ -29,12 +29,15 @@
   }, true);
 
   // "Changed by": chips of chosen users / teams, fed by the search-as-you-type list.
+  var pickersReady = new WeakSet();
   function actorPicker(root) {
     var input = root.querySelector("[data-actor-input]");
     var list = root.querySelector(".combo-options");
     var chips = root.querySelector("[data-actor-chips]");
     var form = root.closest("form");
-    if (!input || !list || !chips || !form) return;
+    // A WeakSet, not an attribute: htmx's history snapshot would copy an attribute along.
+    if (!input || !list || !chips || !form || pickersReady.has(root)) return;
+    pickersReady.add(root);
     input.addEventListener("change", function (e) { e.stopPropagation(); });
     // Focusing the box lists people; refocusing it after a pick must not reopen the list.
     var quiet = false;
@@ -304,6 +307,10 @@
   onReady(function () {
     var highlighted = document.querySelector(".comment.highlighted");
     if (highlighted) highlighted.scrollIntoView({ block: "center" });
+    document.querySelectorAll("[data-actor-picker]").forEach(actorPicker);
+  });
+  // Back and forward restore the page from htmx's history cache as fresh elements.
+  document.addEventListener("htmx:historyRestore", function () {
     document.querySelectorAll("[data-actor-picker]").forEach(actorPicker);
   });
 })();

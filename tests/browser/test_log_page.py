@@ -143,3 +143,111 @@ def test_row_opens_panel_with_location_browser_and_enterprise_details(
     expect(panel.get_by_role("link", name=re.compile("Show more info"))).to_be_visible()
     page.keyboard.press("Escape")
     expect(panel.locator(".panel-inner")).to_have_count(0)
+
+
+def test_changed_by_search_as_you_type_and_rows_per_page(
+    page: Page, live_server, account, super_admin, member, record_event
+):
+    for i in range(30):
+        record_event(account, actor=super_admin, object_label=f"Ada row {i:02d}")
+    record_event(account, actor=member, object_label="Grace row")
+    sign_in(page, live_server.url, super_admin.email)
+    # Only the CRM rows above: signing in and opening the log are events of their own.
+    page.goto(f"{live_server.url}/a/{account.pk}/audit-logs/?view=all&category=crm_objects")
+    expect(page.locator("tr[data-row-link]")).to_have_count(31)
+
+    page.locator("#f-actor-q").fill("grac")
+    option = page.locator("#actor-options [data-actor-token]", has_text="Grace Hopper")
+    expect(option).to_be_visible()
+    assert "/actors/" not in page.url  # the search is not page state
+    option.click()
+    expect(page).to_have_url(re.compile(rf"actor=u{member.pk}"))
+    expect(page.locator("tr[data-row-link]")).to_have_count(1)
+    expect(page.get_by_text("Grace row")).to_be_visible()
+    expect(page.locator("#actor-options [data-actor-token]")).to_have_count(0)
+
+    page.get_by_role("button", name="Remove Grace Hopper").click()
+    expect(page.locator("tr[data-row-link]")).to_have_count(31)
+    expect(page).not_to_have_url(re.compile(r"actor="))
+
+    page.locator("select[data-page-size]").select_option("25")
+    expect(page).to_have_url(re.compile(r"size=25"))
+    expect(page.locator("tr[data-row-link]")).to_have_count(25)
+    page.get_by_role("link", name=re.compile("Older")).click()
+    expect(page.locator("tr[data-row-link]")).to_have_count(6)
+    expect(page).to_have_url(re.compile(r"after="))
+    expect(page.get_by_role("link", name=re.compile("Older"))).to_have_count(0)
+    page.get_by_role("link", name=re.compile("Newer")).click()
+    expect(page.locator("tr[data-row-link]")).to_have_count(25)
+
+
+def test_a_custom_range_ending_before_it_starts_is_named_and_ignored(
+    page: Page, live_server, account, super_admin, record_event
+):
+    record_event(account, actor=super_admin, object_label="Today's change")
+    sign_in(page, live_server.url, super_admin.email)
+    page.select_option("#f-date", "custom")
+    expect(page.locator("#f-start")).to_be_visible()
+    page.fill("#f-start", "2026-05-02")
+    expect(page).to_have_url(re.compile(r"start=2026-05-02"))
+    page.fill("#f-end", "2026-05-01")
+    expect(page).to_have_url(re.compile(r"end=2026-05-01"))
+    expect(page.get_by_role("alert")).to_contain_text("The end date is before the start date.")
+
+
+def test_the_panel_by_keyboard_and_the_starter_panel(
+    page: Page, live_server, starter_account, record_event
+):
+    boss = member_of(starter_account, role=Role.SUPER_ADMIN, email="peter@initech.test")
+    record_event(
+        starter_account,
+        actor=boss,
+        category="login",
+        subcategory="login_succeeded",
+        action="login",
+        ip="81.2.69.142",
+        user_agent=CHROME,
+        metadata={"secret": "not for Starter"},
+    )
+    sign_in(page, live_server.url, boss.email)
+    link = page.locator("[data-panel-link]").last  # the newest row is this sign-in itself
+    link.focus()
+    page.keyboard.press("Enter")
+    panel = page.locator("#panel")
+    expect(panel.locator("[data-panel-title]")).to_be_focused()
+    expect(panel.get_by_text("United Kingdom")).to_be_visible()
+    expect(panel.get_by_text("Chrome 131")).to_be_visible()
+    expect(panel.get_by_role("tab", name="Details")).to_have_attribute("aria-disabled", "true")
+    expect(panel).to_contain_text("Available on Enterprise")
+    expect(panel).not_to_contain_text("not for Starter")
+    expect(panel.get_by_role("link", name=re.compile("Show more info"))).to_have_count(0)
+
+    panel.get_by_role("tab", name="Summary").focus()
+    page.keyboard.press("ArrowRight")
+    expect(panel.get_by_role("tab", name=re.compile("Comments"))).to_be_focused()
+    expect(panel.get_by_role("tab", name=re.compile("Comments"))).to_have_attribute(
+        "aria-selected", "true"
+    )
+    page.keyboard.press("Escape")
+    expect(panel.locator(".panel-inner")).to_have_count(0)
+    expect(link).to_be_focused()
+
+
+def test_changed_by_still_works_after_going_back(
+    page: Page, live_server, account, super_admin, member, record_event
+):
+    record_event(account, actor=member, object_label="Grace row")
+    record_event(account, actor=super_admin, object_label="Ada row")
+    sign_in(page, live_server.url, super_admin.email)
+    page.select_option("#f-category", "crm_objects")
+    expect(page).to_have_url(re.compile(r"category=crm_objects"))
+    page.select_option("#f-action", "update")
+    expect(page).to_have_url(re.compile(r"action=update"))
+    page.go_back()
+    expect(page).not_to_have_url(re.compile(r"action=update"))
+    expect(page.locator("#f-action")).to_have_value("")  # the restored page is in place
+    page.locator("#f-actor-q").fill("grac")
+    page.locator("#actor-options [data-actor-token]", has_text="Grace Hopper").click()
+    expect(page).to_have_url(re.compile(rf"actor=u{member.pk}"))
+    expect(page.get_by_text("Ada row")).to_have_count(0)
+    expect(page.get_by_text("Grace row")).to_be_visible()
