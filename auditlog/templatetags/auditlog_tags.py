@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext as _
 
 from auditlog import catalog
 
@@ -22,10 +23,12 @@ def pretty_value(value) -> str:
     """A metadata value shown readably: lists joined, empty shown as a dash."""
     if value is None or value == "":
         return "—"
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
     if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value) or "—"
+        return ", ".join(pretty_value(v) for v in value) or "—"
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {v}" for k, v in value.items()) or "—"
+        return ", ".join(f"{humanize_key(k)}: {pretty_value(v)}" for k, v in value.items()) or "—"
     return str(value)
 
 
