@@ -11,4 +11,3 @@ ROOT_URLCONF = "bench.urls"
 # The benchmark database reuses account ids of the development database: keep the cached
 # entitlements and menus (and sessions) of the two apart when they share a Redis.
 CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": "auditdesk-bench"}}
-
