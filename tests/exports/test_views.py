@@ -372,6 +372,20 @@ def test_the_export_event_panel_offers_the_download(client_for, account, super_a
     assert "Download exported file" not in plain
 
 
+def test_the_employee_access_export_panel_offers_the_download_to_super_admins_only(
+    client_for, account, super_admin, member, record_event
+):
+    event = record_event(account, actor=super_admin, category="security_activity",
+                         subcategory="export", action="export",
+                         metadata={"export_job_id": 4243, "kind": "employee_access"})  # fmt: skip
+    url = f"/a/{account.pk}/audit-logs/events/{event.id}/"
+
+    assert "Download exported file" in client_for(super_admin).get(url, **HTMX).content.decode()
+    seen_by_member = client_for(member).get(url, **HTMX)
+    assert seen_by_member.status_code == 200
+    assert "Download exported file" not in seen_by_member.content.decode()
+
+
 def test_the_download_link_of_another_account_in_an_event_is_no_authority(
     client_for, account, other_account, super_admin
 ):
