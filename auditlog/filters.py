@@ -249,3 +249,37 @@ def actor_search(*, account: Account, query: str, limit: int = 8) -> list[tuple[
         for m in members.order_by("user__full_name")[:limit]
     ]
     return results[:limit]
+
+
+def filters_describe(*, account: Account, filters: dict[str, Any]) -> list[tuple[str, str]]:
+    """A view's filters in words, as (what, value) pairs: what a saved view will show."""
+    filters = normalize_filters(filters)
+    described: list[tuple[str, str]] = []
+    category = filters.get("category")
+    described.append(
+        (
+            str(_("Category")),
+            catalog.label_of("category", category) if category else str(_("All categories")),
+        )
+    )
+    if filters.get("subcategory"):
+        described.append(
+            (str(_("Subcategory")), catalog.label_of("subcategory", filters["subcategory"]))
+        )
+    if filters.get("action"):
+        described.append((str(_("Action")), catalog.label_of("action", filters["action"])))
+    actors = filters.get("actor") or []
+    if actors:
+        labels = actor_labels(account=account, tokens=actors)
+        names = sorted(labels.get(token, token) for token in actors)
+        described.append((str(_("Changed by")), ", ".join(names)))
+    date = filters.get("date")
+    if date == "custom":
+        value = _("%(start)s to %(end)s") % {
+            "start": filters.get("start", "…"),
+            "end": filters.get("end", "…"),
+        }
+    else:
+        value = dict(DATE_PRESETS).get(date, _("Any time"))
+    described.append((str(_("Date")), str(value)))
+    return described

@@ -25,6 +25,7 @@ from auditlog.filters import (
     EventFilter,
     actor_labels,
     actor_search,
+    filters_describe,
     has_filter_params,
     normalize_filters,
 )
@@ -290,6 +291,7 @@ def view_create(request: HttpRequest, account_id: int) -> HttpResponse:
             ]
             + ([("clone_of", clone_of)] if clone_of else []),
             "submit": _("Save view"),
+            "summary": filters_describe(account=request.account, filters=filters),
             "cancel_url": log_url(account_id, clone_of or "all", filters),
         },
         status=400 if request.method == "POST" else 200,
@@ -414,6 +416,7 @@ def views_manage(request: HttpRequest, account_id: int) -> TemplateResponse:
             "view": v,
             "url": log_url(account_id, str(v.id), v.filters),
             "can_change": can_change(view=v, membership=request.membership),
+            "summary": filters_describe(account=request.account, filters=v.filters),
         }
         for v in views
     ]
@@ -422,7 +425,14 @@ def views_manage(request: HttpRequest, account_id: int) -> TemplateResponse:
         "auditlog/views_manage.html",
         {
             "nav": "audit",
-            "default_views": [(v, log_url(account_id, v.key, v.filters)) for v in DEFAULT_VIEWS],
+            "default_views": [
+                (
+                    v,
+                    log_url(account_id, v.key, v.filters),
+                    filters_describe(account=request.account, filters=v.filters),
+                )
+                for v in DEFAULT_VIEWS
+            ],
             "rows": rows,
             "sharing_everyone": Sharing.EVERYONE,
         },

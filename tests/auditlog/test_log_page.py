@@ -447,3 +447,18 @@ def test_an_empty_result_offers_reset_and_any_time(account, super_admin, client_
     assert "Reset to the saved view" in html and "Search any time" in html
     any_time = re.search(r'href="([^"]+)">Search any time', html).group(1)
     assert "action=restore" in any_time and "date=" not in any_time
+
+
+def test_save_and_manage_show_what_a_view_filters_on(account, super_admin, member, client_for):
+    client = client_for(super_admin)
+    base = f"/a/{account.pk}/audit-logs/views/"
+    dialog = client.get(
+        base + f"new/?category=login&action=login&actor=u{member.pk}&date=7d"
+    ).content.decode()
+    assert "The view shows:" in dialog
+    for words in ("Login", "Grace Hopper", "Last 7 days"):
+        assert words in dialog
+    client.post(base + "new/", {"name": "Grace logins", "sharing": "private", "category": "login"})
+    page = client.get(base).content.decode()
+    assert "Grace logins" in page and "Category: Login" in page and "Date: Any time" in page
+    assert "Category: Security activity" in page  # the default views too
