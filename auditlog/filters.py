@@ -33,7 +33,16 @@ DATE_PRESETS: tuple[tuple[str, Any], ...] = (
     ("custom", _("Custom range")),
 )
 PRESET_DAYS = {"7d": 7, "30d": 30, "90d": 90}
+# A custom range outside these days is refused: beyond them the range's instants overflow.
+EARLIEST_DAY = dt.date(1970, 1, 1)
+LATEST_DAY = dt.date(9998, 12, 31)
+MAX_VALUE_LENGTH = 200
 ACTOR_TOKEN = re.compile(r"^(u|t)(\d{1,18})$")
+
+
+def _clean_value(value: Any) -> str:
+    # NUL cannot be stored in PostgreSQL text or jsonb (the self-audit event keeps the filters).
+    return str(value).replace("\x00", "").strip()[:MAX_VALUE_LENGTH]
 
 
 def normalize_filters(data: QueryDict | dict[str, Any]) -> dict[str, Any]:
@@ -41,11 +50,11 @@ def normalize_filters(data: QueryDict | dict[str, Any]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key in FILTER_KEYS:
         if isinstance(data, QueryDict):
-            values = [v.strip() for v in data.getlist(key) if v.strip()]
+            raw_values = data.getlist(key)
         else:
             raw = data.get(key)
-            values = raw if isinstance(raw, list) else ([raw] if raw else [])
-            values = [str(v).strip() for v in values if str(v).strip()]
+            raw_values = raw if isinstance(raw, list) else ([raw] if raw else [])
+        values = [v for v in (_clean_value(v) for v in raw_values) if v]
         if not values:
             continue
         result[key] = sorted(set(values)) if key == "actor" else values[0]
@@ -70,6 +79,10 @@ class EventFilterForm(forms.Form):
         elif subcategory and subcategory not in catalog.category(category).subcategory_index:
             self.add_error("subcategory", _("This subcategory is not in the category."))
         if cleaned.get("date") == "custom":
+            for name in ("start", "end"):
+                day = cleaned.get(name)
+                if day and not EARLIEST_DAY <= day <= LATEST_DAY:
+                    self.add_error(name, _("Enter a date between 1970 and 9998."))
             start, end = cleaned.get("start"), cleaned.get("end")
             if start and end and end < start:
                 self.add_error("end", _("The end date is before the start date."))

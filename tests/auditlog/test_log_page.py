@@ -107,6 +107,9 @@ def test_changed_by_user_and_team(account, super_admin, member, many_events, cli
         ({"actor": "u999999"}, "Unknown user or team"),
         ({"actor": "x1"}, "Select a valid choice"),
         ({"after": "%%%not-a-cursor"}, "page link was not valid"),
+        ({"date": "custom", "end": "9999-12-31"}, "Enter a date between 1970 and 9998"),
+        ({"date": "custom", "start": "0001-01-01"}, "Enter a date between 1970 and 9998"),
+        ({"action": "x" * 5000}, "Select a valid choice"),
     ],
 )
 def test_bad_filter_values_render_with_a_note(
@@ -462,3 +465,12 @@ def test_save_and_manage_show_what_a_view_filters_on(account, super_admin, membe
     page = client.get(base).content.decode()
     assert "Grace logins" in page and "Category: Login" in page and "Date: Any time" in page
     assert "Category: Security activity" in page  # the default views too
+
+
+def test_a_nul_character_in_the_url_never_fails_the_page(account, super_admin, client_for):
+    response = client_for(super_admin).get(log(account, view="all", category="\x00login"))
+    assert response.status_code == 200
+    assert 'value="login" selected' in response.content.decode()
+    with scope(account=account):
+        viewed = Event.objects.get(account=account, subcategory="log_view")
+    assert viewed.metadata["filters"] == {"category": "login"}
