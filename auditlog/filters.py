@@ -248,7 +248,7 @@ def actor_labels(*, account: Account, tokens: list[str]) -> dict[str, str]:
 
 def actor_search(*, account: Account, query: str, limit: int = 8) -> list[tuple[str, str, str]]:
     """Users and teams of the account whose name or email matches: (token, label, kind)."""
-    query = query.strip()
+    query = _clean_value(query)
     members = Membership.objects.filter(account=account, is_active=True).select_related("user")
     teams = Team.objects.filter(account=account)
     if query:

@@ -474,3 +474,16 @@ def test_a_nul_character_in_the_url_never_fails_the_page(account, super_admin, c
     with scope(account=account):
         viewed = Event.objects.get(account=account, subcategory="log_view")
     assert viewed.metadata["filters"] == {"category": "login"}
+
+
+def test_changed_by_search_matches_names_emails_and_teams(account, super_admin, member, client_for):
+    with scopes_disabled():
+        TeamFactory(account=account, name="Grace's team")
+    client = client_for(super_admin)
+    url = f"/a/{account.pk}/audit-logs/actors/"
+    html = client.get(url, {"q": "grac"}).content.decode()
+    assert f'data-actor-token="u{member.pk}"' in html and "Grace&#x27;s team" in html
+    assert f'data-actor-token="u{super_admin.pk}"' not in html
+    assert "northwind.test" in client.get(url, {"q": "ada@"}).content.decode()
+    assert "No users or teams match" in client.get(url, {"q": "zzz"}).content.decode()
+    assert client.get(url, {"q": "\x00"}).status_code == 200
