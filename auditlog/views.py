@@ -228,7 +228,20 @@ def event_detail(request: HttpRequest, account_id: int, event_id: int) -> Templa
 
 
 def _current_filters(request: HttpRequest) -> dict[str, Any]:
-    return normalize_filters(request.POST)
+    return _applied_filters(request, request.POST)
+
+
+def _applied_filters(request: HttpRequest, source: Any) -> dict[str, Any]:
+    """The filters as the page applied them: a value it ignored (with a note) is not saved."""
+    filters = normalize_filters(source)
+    entitlements = entitlements_for(account=request.account)
+    filterset = EventFilter(
+        filters,
+        events_for_list(account=request.account, entitlements=entitlements),
+        account=request.account,
+        entitlements=entitlements,
+    )
+    return {key: value for key, value in filters.items() if key not in filterset.errors}
 
 
 def _view_or_404(request: HttpRequest, view_id: int) -> SavedView:
@@ -257,7 +270,7 @@ def _go(request: HttpRequest, url: str) -> HttpResponse:
 def view_create(request: HttpRequest, account_id: int) -> HttpResponse:
     """Save the current filters as a new view (also "Clone view")."""
     source = request.POST if request.method == "POST" else request.GET
-    filters = normalize_filters(source)
+    filters = _applied_filters(request, source)
     clone_of = source.get("clone_of", "")
     initial_name = source.get("name") or (
         _("Copy of %(name)s")

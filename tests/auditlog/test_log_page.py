@@ -487,3 +487,20 @@ def test_changed_by_search_matches_names_emails_and_teams(account, super_admin, 
     assert "northwind.test" in client.get(url, {"q": "ada@"}).content.decode()
     assert "No users or teams match" in client.get(url, {"q": "zzz"}).content.decode()
     assert client.get(url, {"q": "\x00"}).status_code == 200
+
+
+def test_a_view_saves_only_the_filters_the_page_applied(
+    account, other_account, super_admin, client_for
+):
+    outsider = member_of(other_account, role=Role.SUPER_ADMIN)
+    client = client_for(super_admin)
+    base = f"/a/{account.pk}/audit-logs/views/"
+    bad = {"category": "login", "action": "no_such_action", "actor": f"u{outsider.pk}"}
+    client.post(base + "new/", {"name": "Mixed", "sharing": "private", **bad})
+    with scope(account=account):
+        view = SavedView.objects.get(account=account, name="Mixed")
+    assert view.filters == {"category": "login"}
+    client.post(f"{base}{view.id}/save/", {"category": "nope", "date": "7d"})
+    with scope(account=account):
+        view.refresh_from_db()
+    assert view.filters == {"date": "7d"}
