@@ -141,6 +141,16 @@ def event_list(request: HttpRequest, account_id: int) -> TemplateResponse:
         "reset_url": log_url(account.pk, key, saved_filters),
         "any_time_url": log_url(account.pk, key, undated) if state.get("date") else None,
         "row_back_query": urlencode({"back": log_url(account.pk, key, state, size=size)}),
+        # Opening a row puts ?open=<event> in the address, so a copied link opens the panel too.
+        "open_url_base": log_url(
+            account.pk,
+            key,
+            state,
+            after=request.GET.get("after"),
+            before=request.GET.get("before"),
+            size=size,
+        )
+        + "&open=",
         "page": page,
         "open_comments": open_comment_counts(account=account, event_ids=[e.id for e in page.items]),
         "panel": panel,

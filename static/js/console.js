@@ -128,6 +128,12 @@
     var panel = document.getElementById("panel");
     if (panel) panel.innerHTML = "";
     selectRow(null);
+    // The address named the open event (?open=…): a closed panel is no longer part of it.
+    var url = new URL(window.location.href);
+    if (url.searchParams.has("open")) {
+      ["open", "comment", "tab", "thread", "status"].forEach(function (k) { url.searchParams.delete(k); });
+      history.replaceState(history.state, "", url.pathname + url.search + url.hash);
+    }
     if (panelOpener && document.body.contains(panelOpener)) panelOpener.focus();
     panelOpener = null;
   }

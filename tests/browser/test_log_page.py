@@ -141,8 +141,13 @@ def test_row_opens_panel_with_location_browser_and_enterprise_details(
     expect(panel.get_by_text("Lead")).to_be_visible()
     expect(panel.get_by_text("Won")).to_be_visible()
     expect(panel.get_by_role("link", name=re.compile("Show more info"))).to_be_visible()
+    # The address names the open event: a copied link (here: a reload) opens it again.
+    expect(page).to_have_url(re.compile(r"open=\d+"))
+    page.reload()
+    expect(panel.get_by_text("Chrome 131")).to_be_visible()
     page.keyboard.press("Escape")
     expect(panel.locator(".panel-inner")).to_have_count(0)
+    expect(page).not_to_have_url(re.compile(r"open="))
 
 
 def test_changed_by_search_as_you_type_and_rows_per_page(
