@@ -314,6 +314,14 @@
     var highlighted = document.querySelector(".comment.highlighted");
     if (highlighted) highlighted.scrollIntoView({ block: "center" });
     document.querySelectorAll("[data-actor-picker]").forEach(actorPicker);
+    // A link that opens the log with a panel (?open=…) marks that event's row as selected.
+    var open = document.querySelector("#panel .panel-inner[data-event-id]");
+    if (open) {
+      var path = "/events/" + open.dataset.eventId + "/";
+      document.querySelectorAll("[data-panel-link]").forEach(function (a) {
+        if ((a.getAttribute("hx-get") || "").slice(-path.length) === path) { selectRow(a); panelOpener = a; }
+      });
+    }
   });
   // Back and forward restore the page from htmx's history cache as fresh elements.
   document.addEventListener("htmx:historyRestore", function () {

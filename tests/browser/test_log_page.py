@@ -145,6 +145,9 @@ def test_row_opens_panel_with_location_browser_and_enterprise_details(
     expect(page).to_have_url(re.compile(r"open=\d+"))
     page.reload()
     expect(panel.get_by_text("Chrome 131")).to_be_visible()
+    expect(page.locator("tr[data-row-link]", has_text="Acme Corp")).to_have_attribute(
+        "aria-selected", "true"
+    )
     page.keyboard.press("Escape")
     expect(panel.locator(".panel-inner")).to_have_count(0)
     expect(page).not_to_have_url(re.compile(r"open="))
