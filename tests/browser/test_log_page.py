@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from django_scopes import scope
 
 from accounts.models import Product, Role, Tier
+from auditlog.models import Event
 from tests.browser.conftest import CHROMIUM_FOUND, NO_CHROMIUM
 from tests.browser.helpers import sign_in
 from tests.factories import account_with_tier, member_of
@@ -259,3 +261,21 @@ def test_changed_by_still_works_after_going_back(
     expect(page).to_have_url(re.compile(rf"actor=u{member.pk}"))
     expect(page.get_by_text("Ada row")).to_have_count(0)
     expect(page.get_by_text("Grace row")).to_be_visible()
+
+
+def test_typing_a_date_records_one_log_view_not_one_per_keystroke(
+    page: Page, live_server, account, super_admin
+):
+    sign_in(page, live_server.url, super_admin.email)
+    page.select_option("#f-date", "custom")
+    expect(page).to_have_url(re.compile(r"date=custom"))
+    page.locator("#f-start").focus()
+    page.keyboard.type("05022026")  # month, day, year: every year digit makes a valid date
+    expect(page).to_have_url(re.compile(r"start=2026-05-02"))
+    expect(page.get_by_text("Unsaved changes")).to_be_visible()
+    with scope(account=account):
+        starts = [
+            e.metadata["filters"].get("start")
+            for e in Event.objects.filter(account=account, subcategory="log_view")
+        ]
+    assert [s for s in starts if s] == ["2026-05-02"]
