@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -492,7 +493,8 @@ def _stored_name(view: DefaultView | SavedView) -> str:
 
 
 def _is_local(url: str) -> bool:
-    return url.startswith("/") and not url.startswith("//")
+    # A path on this site only: "//host" and "/\\host" are other sites to a browser.
+    return url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
 
 
 def _back(request: HttpRequest, view: SavedView | DefaultView) -> str:

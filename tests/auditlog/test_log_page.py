@@ -504,3 +504,17 @@ def test_a_view_saves_only_the_filters_the_page_applied(
     with scope(account=account):
         view.refresh_from_db()
     assert view.filters == {"date": "7d"}
+
+
+@pytest.mark.parametrize("back", ["//evil.example/", "/\\evil.example/", "https://evil.example/"])
+def test_back_and_next_links_stay_on_this_site(
+    account, super_admin, client_for, record_event, back
+):
+    event = record_event(account, actor=super_admin)
+    client = client_for(super_admin)
+    page = client.get(f"/a/{account.pk}/audit-logs/events/{event.id}/", {"back": back})
+    assert "evil.example" not in page.content.decode()
+    with scopes_disabled():
+        view = SavedView.objects.create(account=account, owner=super_admin, name="V", filters={})
+    response = client.post(f"/a/{account.pk}/audit-logs/views/{view.id}/delete/", {"next": back})
+    assert response.status_code == 302 and "evil.example" not in response["Location"]
