@@ -1,4 +1,5 @@
 from django import template
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from auditlog import catalog
@@ -59,8 +60,9 @@ def other_metadata(event) -> list[tuple[str, object]]:
 def safe_url(url: str) -> str:
     """The URL if it is a web link or a path on this site; '' otherwise (no javascript: links)."""
     url = (url or "").strip()
-    if url.startswith("/") and not url.startswith("//"):
-        return url
+    if url.startswith("/"):
+        # "//host" and "/\\host" are other sites to a browser, not paths on this one.
+        return url if url_has_allowed_host_and_scheme(url, allowed_hosts=None) else ""
     if url.lower().startswith(("https://", "http://")):
         return url
     return ""
