@@ -279,3 +279,21 @@ def test_typing_a_date_records_one_log_view_not_one_per_keystroke(
             for e in Event.objects.filter(account=account, subcategory="log_view")
         ]
     assert [s for s in starts if s] == ["2026-05-02"]
+
+
+def test_a_loading_indicator_shows_while_results_load(
+    page: Page, live_server, account, super_admin, record_event
+):
+    record_event(account, actor=super_admin, object_label="Contact row")
+    sign_in(page, live_server.url, super_admin.email)
+    held = []
+    page.route("**/audit-logs/?*", lambda route: held.append(route))
+    page.select_option("#f-category", "login")
+    page.wait_for_function("() => document.getElementById('log-results').matches('.htmx-request')")
+    expect(page.locator("#log-loading")).to_be_visible()
+    expect(page.locator("#log-loading")).to_contain_text("Loading")
+    for route in held:
+        route.continue_()
+    page.unroute("**/audit-logs/?*")
+    expect(page.locator("#log-loading")).to_be_hidden()
+    expect(page.get_by_text("Contact row")).to_have_count(0)
