@@ -288,8 +288,8 @@ EXPORT_PROGRESS_INTERVAL_S = 1.0  # progress and heartbeat are written at most t
 # A running job whose heartbeat is older than this lost its worker; the sweep hands it on.
 EXPORT_STALE_AFTER_S = float(os.environ.get("EXPORT_STALE_AFTER_SECONDS", 120))
 EXPORT_PENDING_GRACE_S = 30.0  # the sweep re-enqueues jobs still pending after this long
-# Test-only: slow every exported row down, so a test can kill a worker in the middle of a run.
-EXPORT_ROW_DELAY_S = float(os.environ.get("EXPORT_ROW_DELAY_SECONDS", 0))
+# Caps how fast one export reads (rows per second; 0: no cap), to spare a busy database.
+EXPORT_MAX_ROWS_PER_SECOND = float(os.environ.get("EXPORT_MAX_ROWS_PER_SECOND", 0))
 
 LOGGING = {
     "version": 1,

@@ -240,14 +240,14 @@ def copy_csv(
     time_zone: str,
     on_progress: Callable[[int], None],
     progress_every: float | None = None,
-    row_delay: float | None = None,
+    max_rows_per_second: float | None = None,
 ) -> Written:
     """Stream `COPY (sql) TO STDOUT` as CSV into `out` after a header row; call `on_progress`
     with the rows written so far at most every `progress_every` seconds (it may raise Lost)."""
     if progress_every is None:
         progress_every = settings.EXPORT_PROGRESS_INTERVAL_S
-    if row_delay is None:
-        row_delay = settings.EXPORT_ROW_DELAY_S
+    if max_rows_per_second is None:
+        max_rows_per_second = settings.EXPORT_MAX_ROWS_PER_SECOND
     started = time.monotonic()
     out.write(header_bytes(columns))
     rows = 0
@@ -270,8 +270,11 @@ def copy_csv(
                     if len(buffer) >= ROW_BUFFER_BYTES:
                         out.write(buffer)
                         buffer.clear()
-                    if row_delay:
-                        time.sleep(row_delay)
+                    if max_rows_per_second:
+                        # Spare a busy database: never read faster than the configured rate.
+                        ahead = started + rows / max_rows_per_second - time.monotonic()
+                        if ahead > 0:
+                            time.sleep(ahead)
                     if time.monotonic() >= next_report:
                         on_progress(rows)
                         next_report = time.monotonic() + progress_every

@@ -46,7 +46,7 @@ def test_export_watch_progress_open_the_notification_and_download(
         )  # fmt: skip
     queue = f"test-{uuid.uuid4().hex[:12]}"
     # Slow enough (about 3 s) that the progress bar is seen moving.
-    env = worker_env(queue, tmp_path, EXPORT_ROW_DELAY_SECONDS="0.025")
+    env = worker_env(queue, tmp_path, EXPORT_MAX_ROWS_PER_SECOND="40")
 
     with published_to(queue), celery_worker(queue=queue, env=env) as worker:
         page.goto(f"{live_server.url}/login/")

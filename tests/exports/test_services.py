@@ -553,6 +553,19 @@ def test_progress_and_heartbeat_are_written_while_the_rows_stream(
     assert seen[:5] == [(1, 20), (2, 40), (3, 60), (4, 80), (5, 99)]
 
 
+@committed
+def test_a_rate_cap_spreads_the_rows_over_time(account, super_admin, record_event, settings):
+    settings.EXPORT_MAX_ROWS_PER_SECOND = 20
+    for i in range(6):
+        record_event(account, actor=super_admin, object_label=f"Row {i}")
+    job = request_export(account, super_admin, {})
+    started = time.monotonic()
+    assert run(job)
+    # Six rows at 20 a second cannot take less than 0.3 s (the cap is a floor, not a speed claim).
+    assert time.monotonic() - started >= 0.3
+    assert job_of(job).rows_written == 6
+
+
 # Failing ----------------------------------------------------------------------------------
 
 

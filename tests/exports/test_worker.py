@@ -303,7 +303,7 @@ def test_a_worker_killed_mid_export_is_completed_exactly_once_by_the_next(
     stale_after = 3.0
     settings.EXPORT_STALE_AFTER_S = stale_after
     slow = {
-        "EXPORT_ROW_DELAY_SECONDS": "0.015",  # about 4.5 s for the whole export
+        "EXPORT_MAX_ROWS_PER_SECOND": "66",  # about 4.5 s for the whole export
         "EXPORT_STALE_AFTER_SECONDS": str(stale_after),
     }
     first_queue, second_queue = new_queue(), new_queue()
