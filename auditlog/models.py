@@ -77,14 +77,10 @@ class Event(TenantModel):
     metadata = models.JSONField(default=dict, blank=True)
 
     class Meta:
-        # Mirrors the indexes the partitioning migration creates on the parent table.
+        # Mirrors the indexes the partitioning migration creates on the parent table. The
+        # unfiltered, newest-first list is served by the primary key (account_id, occurred_at, id)
+        # read backwards.
         indexes = [
-            models.Index(
-                "account",
-                models.F("occurred_at").desc(),
-                models.F("id").desc(),
-                name="event_account_time_idx",
-            ),
             models.Index(
                 "account",
                 "category",
