@@ -40,6 +40,7 @@ from accounts.models import (
 )
 from auditlog import catalog
 from auditlog.partitions import partitions_ensure_range
+from auditlog.services import COPY_COLUMNS
 from bench import DATASET_VERSION
 
 ACCOUNTS = 1_000
@@ -50,36 +51,7 @@ BIG_USERS = 400
 BIG_TEAMS = 20
 
 # Columns written by COPY, in the order of the generated lines (id and recorded_at default).
-COLUMNS = (
-    "account_id",
-    "occurred_at",
-    "category",
-    "subcategory",
-    "action",
-    "actor_type",
-    "actor_user_id",
-    "actor_employee_id",
-    "actor_integration",
-    "actor_email",
-    "actor_name",
-    "actor_department",
-    "actor_team_ids",
-    "object_type",
-    "object_id",
-    "object_label",
-    "url",
-    "ip_address",
-    "country_code",
-    "country",
-    "region",
-    "city",
-    "login_type",
-    "user_agent",
-    "browser",
-    "os",
-    "device",
-    "metadata",
-)
+COLUMNS = COPY_COLUMNS
 
 # (category, subcategory, action, relative weight, object kind). Login is the bulk, as in real
 # logs; a few actions are rare (<0.1 %) on purpose: the rare-action filter must find them.
