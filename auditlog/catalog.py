@@ -6,9 +6,11 @@ event table; labels are translated at display time.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.entitlements import Capability
@@ -297,6 +299,12 @@ def validate(*, category_code: str, subcategory_code: str, action_code: str) -> 
 
 def label_of(kind: str, code: str) -> str:
     """The translated label of a stored code; an unknown code shows as itself."""
+    return _label_in(kind, code, get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _label_in(kind: str, code: str, language: str | None) -> str:
+    # Every row of every page shows three labels; each is translated once per language.
     if kind == "category":
         entry = CATEGORY_INDEX.get(code)
     elif kind == "action":

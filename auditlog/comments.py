@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
@@ -273,22 +274,23 @@ def threads_of(*, account: Account, event_id: int, status: str = "open") -> list
     ]
 
 
-def open_comment_counts(*, account: Account, event_ids: list[int]) -> dict[int, int]:
-    """Open (unresolved, not deleted) threads per event, for the table's indicator."""
-    if not event_ids:
-        return {}
-    rows = (
+def with_open_thread_counts(queryset: QuerySet[Event], *, account: Account) -> QuerySet[Event]:
+    """Events annotated with `open_threads`: their open (unresolved, not deleted) threads, for
+    the table's indicator, counted inside the page's own query."""
+    threads = (
         Comment.objects.filter(
             account=account,
-            event_id__in=event_ids,
+            event_id=OuterRef("id"),
             parent_id__isnull=True,
             resolved_at__isnull=True,
             deleted_at__isnull=True,
         )
+        .order_by()
         .values("event_id")
         .annotate(n=Count("id"))
+        .values("n")
     )
-    return {row["event_id"]: row["n"] for row in rows}
+    return queryset.annotate(open_threads=Coalesce(Subquery(threads), 0))
 
 
 def comment_count(*, account: Account, event_id: int) -> int:

@@ -127,6 +127,7 @@ class EventFilter(django_filters.FilterSet):
         now: dt.datetime | None = None,
     ) -> None:
         super().__init__(data=data, queryset=queryset)
+        self.actor_names: dict[str, str] = {}
         self.account = account
         self.entitlements = entitlements
         self.tz = tz or timezone.get_current_timezone()
@@ -148,7 +149,9 @@ class EventFilter(django_filters.FilterSet):
         return form
 
     def _validate_actors(self, values: list[str]) -> None:
-        unknown = set(values) - set(actor_labels(account=self.account, tokens=values))
+        # Kept for the page's chips: one lookup both validates and names the chosen actors.
+        self.actor_names = actor_labels(account=self.account, tokens=values)
+        unknown = set(values) - set(self.actor_names)
         if unknown:
             raise forms.ValidationError(
                 _("Unknown user or team: %(values)s"), params={"values": ", ".join(sorted(unknown))}

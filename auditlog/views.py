@@ -21,10 +21,9 @@ from accounts.entitlements import Capability, entitlements_for
 from accounts.permissions import audit_log_access_required
 from auditlog import catalog
 from auditlog.comment_views import comments_context
-from auditlog.comments import open_comment_counts
+from auditlog.comments import with_open_thread_counts
 from auditlog.filters import (
     EventFilter,
-    actor_labels,
     actor_search,
     filters_describe,
     has_filter_params,
@@ -109,7 +108,9 @@ def event_list(request: HttpRequest, account_id: int) -> TemplateResponse:
     if (request.GET.get("after") and after is None) or (request.GET.get("before") and not before):
         notes.append(_("The page link was not valid; showing the newest events."))
     size = _page_size(request)
-    page = keyset_page(queryset, after=after, before=before, size=size)
+    page = keyset_page(
+        with_open_thread_counts(queryset, account=account), after=after, before=before, size=size
+    )
     count, capped = bounded_count(queryset)
 
     key = view_key(current)
@@ -141,6 +142,10 @@ def event_list(request: HttpRequest, account_id: int) -> TemplateResponse:
         "can_change_view": can_change(view=current, membership=membership),
         "reset_url": log_url(account.pk, key, saved_filters),
         "any_time_url": log_url(account.pk, key, undated) if state.get("date") else None,
+        # Rows link to <prefix><id>/: one reverse() for the page instead of one per row.
+        "event_url_prefix": reverse(
+            "auditlog:event_detail", kwargs={"account_id": account.pk, "event_id": 0}
+        ).removesuffix("0/"),
         "row_back_query": urlencode({"back": log_url(account.pk, key, state, size=size)}),
         # Opening a row puts ?open=<event> in the address, so a copied link opens the panel too.
         "open_url_base": log_url(
@@ -153,7 +158,6 @@ def event_list(request: HttpRequest, account_id: int) -> TemplateResponse:
         )
         + "&open=",
         "page": page,
-        "open_comments": open_comment_counts(account=account, event_ids=[e.id for e in page.items]),
         "panel": panel,
         "page_size": size,
         "page_sizes": PAGE_SIZES,
@@ -168,10 +172,7 @@ def event_list(request: HttpRequest, account_id: int) -> TemplateResponse:
         else None,
         "categories": catalog.categories_for(entitlements),
         "selected_category": catalog.CATEGORY_INDEX.get(filterset.cleaned().get("category") or ""),
-        "actor_chips": sorted(
-            actor_labels(account=account, tokens=state.get("actor", [])).items(),
-            key=lambda item: item[1],
-        ),
+        "actor_chips": sorted(filterset.actor_names.items(), key=lambda item: item[1]),
         "state_query": urlencode(base, doseq=True),
         "view_urls": {v.key: log_url(account.pk, v.key, v.filters) for v in DEFAULT_VIEWS}
         | {str(v.id): log_url(account.pk, str(v.id), v.filters) for v in views},
