@@ -81,11 +81,14 @@ class Event(TenantModel):
         # unfiltered, newest-first list is served by the primary key (account_id, occurred_at, id)
         # read backwards.
         indexes = [
+            # Subcategory and action ride along, so a category filter narrowed by either (and its
+            # bounded count) is answered from the index alone.
             models.Index(
                 "account",
                 "category",
                 models.F("occurred_at").desc(),
                 models.F("id").desc(),
+                include=["subcategory", "action"],
                 name="event_account_cat_idx",
             ),
             models.Index(
