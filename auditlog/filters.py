@@ -13,13 +13,14 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Q, QuerySet, Value
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.entitlements import Entitlements
-from accounts.models import Account, Membership, Team, TeamMember
+from accounts.models import Account, Membership, Team
 from auditlog import catalog
 from auditlog.models import Event
 
@@ -128,6 +129,7 @@ class EventFilter(django_filters.FilterSet):
     ) -> None:
         super().__init__(data=data, queryset=queryset)
         self.actor_names: dict[str, str] = {}
+        self._team_members: dict[int, list[int]] = {}
         self.account = account
         self.entitlements = entitlements
         self.tz = tz or timezone.get_current_timezone()
@@ -149,8 +151,9 @@ class EventFilter(django_filters.FilterSet):
         return form
 
     def _validate_actors(self, values: list[str]) -> None:
-        # Kept for the page's chips: one lookup both validates and names the chosen actors.
-        self.actor_names = actor_labels(account=self.account, tokens=values)
+        # One lookup validates the chosen actors, names them for the page's chips and gives each
+        # team's members for the filter itself.
+        self.actor_names, self._team_members = actor_directory(account=self.account, tokens=values)
         unknown = set(values) - set(self.actor_names)
         if unknown:
             raise forms.ValidationError(
@@ -172,14 +175,10 @@ class EventFilter(django_filters.FilterSet):
         if not values:
             return queryset
         user_ids = {int(v[1:]) for v in values if v.startswith("u")}
-        team_ids = [int(v[1:]) for v in values if v.startswith("t")]
-        if team_ids:
-            # A team means the actions of its (current) members.
-            user_ids.update(
-                TeamMember.objects.filter(account=self.account, team_id__in=team_ids).values_list(
-                    "user_id", flat=True
-                )
-            )
+        for value in values:
+            if value.startswith("t"):
+                # A team means the actions of its (current) members, found when validating.
+                user_ids.update(self._team_members.get(int(value[1:]), []))
         return queryset.filter(actor_user_id__in=sorted(user_ids))
 
     def filter_date(self, queryset, name: str, value: str) -> QuerySet[Event]:
@@ -233,20 +232,33 @@ def _local_midnight(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
 
 def actor_labels(*, account: Account, tokens: list[str]) -> dict[str, str]:
     """Display names of `u<id>` / `t<id>` tokens that belong to the account (others are absent)."""
+    return actor_directory(account=account, tokens=tokens)[0]
+
+
+def actor_directory(
+    *, account: Account, tokens: list[str]
+) -> tuple[dict[str, str], dict[int, list[int]]]:
+    """The names of the account's users and teams among the tokens, and each team's current
+    members (one query for the users, one for the teams with their members)."""
     user_ids = [int(t[1:]) for t in tokens if ACTOR_TOKEN.match(t) and t[0] == "u"]
     team_ids = [int(t[1:]) for t in tokens if ACTOR_TOKEN.match(t) and t[0] == "t"]
     labels: dict[str, str] = {}
+    members: dict[int, list[int]] = {}
     if user_ids:
         for uid, name, email in Membership.objects.filter(
             account=account, user_id__in=user_ids
         ).values_list("user_id", "user__full_name", "user__email"):
             labels[f"u{uid}"] = name or email
     if team_ids:
-        for tid, name in Team.objects.filter(account=account, id__in=team_ids).values_list(
-            "id", "name"
-        ):
+        teams = (
+            Team.objects.filter(account=account, id__in=team_ids)
+            .annotate(member_ids=ArrayAgg("members__user_id", default=Value([])))
+            .values_list("id", "name", "member_ids")
+        )
+        for tid, name, member_ids in teams:
             labels[f"t{tid}"] = name
-    return labels
+            members[tid] = [m for m in member_ids if m is not None]
+    return labels, members
 
 
 def actor_search(*, account: Account, query: str, limit: int = 8) -> list[tuple[str, str, str]]:

@@ -91,6 +91,15 @@ class Event(TenantModel):
                 include=["subcategory", "action"],
                 name="event_account_cat_idx",
             ),
+            # Category and action together: the catalog's most used narrowing (and its count).
+            models.Index(
+                "account",
+                "category",
+                "action",
+                models.F("occurred_at").desc(),
+                models.F("id").desc(),
+                name="event_account_cat_action_idx",
+            ),
             models.Index(
                 "account",
                 "action",
