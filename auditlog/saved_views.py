@@ -5,12 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_scopes import scopes_disabled
 
 from accounts.models import Account, Membership, User
 from auditlog.filters import normalize_filters
@@ -53,6 +57,42 @@ def savedviews_visible(*, account: Account, user: User) -> QuerySet[SavedView]:
         .select_related("owner")
         .order_by("name", "id")
     )
+
+
+TABS_TTL_S = 3600
+
+
+def _tabs_key(account_id: int, user_id: int) -> str:
+    return f"savedviews:tabs:{account_id}:{user_id}"
+
+
+def savedviews_tabs(*, account: Account, user: User) -> list[SavedView]:
+    """The saved views on the person's Audit Logs tabs (their own and those shared with
+    everyone), cached until a view of the account changes: every page of the log shows them."""
+    key = _tabs_key(account.pk, user.pk)
+    views = cache.get(key)
+    if views is None:
+        # Without the owner: the tabs show names, and a cached user would carry its password hash.
+        views = list(savedviews_visible(account=account, user=user).select_related(None))
+        cache.set(key, views, timeout=TABS_TTL_S)
+    return views
+
+
+@receiver([post_save, post_delete], sender=SavedView, dispatch_uid="savedview-tabs-forget")
+def _tabs_forget(sender: type[SavedView], instance: SavedView, **kwargs: Any) -> None:
+    """A view changed: forget the tabs of everyone in the account (it may be shared)."""
+    account_id = instance.account_id
+
+    def forget() -> None:
+        with scopes_disabled():  # runs after commit too, outside any request's scope
+            user_ids = list(
+                Membership.objects.filter(account_id=account_id).values_list("user_id", flat=True)
+            )
+        cache.delete_many([_tabs_key(account_id, user_id) for user_id in user_ids])
+
+    forget()
+    # Again after commit: a page rendered meanwhile may have cached the old list.
+    transaction.on_commit(forget)
 
 
 def view_resolve(*, account: Account, user: User, key: str | None) -> DefaultView | SavedView:

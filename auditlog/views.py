@@ -42,6 +42,7 @@ from auditlog.saved_views import (
     savedview_rename,
     savedview_save_filters,
     savedview_share,
+    savedviews_tabs,
     savedviews_visible,
     view_key,
     view_resolve,
@@ -117,7 +118,7 @@ def event_list(request: HttpRequest, account_id: int) -> TemplateResponse:
     if after is None and before is None:
         _record_log_view(request, current, state)
 
-    views = list(savedviews_visible(account=account, user=request.user))
+    views = savedviews_tabs(account=account, user=request.user)
     opened = request.GET.get("open", "")
     panel = None
     if opened.isdigit():

@@ -518,3 +518,27 @@ def test_back_and_next_links_stay_on_this_site(
         view = SavedView.objects.create(account=account, owner=super_admin, name="V", filters={})
     response = client.post(f"/a/{account.pk}/audit-logs/views/{view.id}/delete/", {"next": back})
     assert response.status_code == 302 and "evil.example" not in response["Location"]
+
+
+def test_the_tabs_are_cached_until_a_view_of_the_account_changes(
+    account, super_admin, member, client_for
+):
+    from auditlog.saved_views import savedviews_tabs
+    from tests.factories import SavedViewFactory
+
+    with scope(account=account):
+        mine = SavedViewFactory(account=account, owner=super_admin, name="Mine")
+        assert [v.name for v in savedviews_tabs(account=account, user=super_admin)] == ["Mine"]
+        with CaptureQueriesContext(connection) as queries:
+            assert [v.id for v in savedviews_tabs(account=account, user=super_admin)] == [mine.id]
+        assert len(queries) == 0
+        # A colleague shares a view: it joins everyone's tabs at once.
+        SavedViewFactory(account=account, owner=member, name="Shared", sharing=Sharing.EVERYONE)
+        mine.name = "Renamed"
+        mine.save()
+        names = [v.name for v in savedviews_tabs(account=account, user=super_admin)]
+        assert names == ["Renamed", "Shared"]
+        SavedView.objects.filter(account=account, name="Shared").delete()
+        assert [v.name for v in savedviews_tabs(account=account, user=super_admin)] == ["Renamed"]
+    page = client_for(super_admin).get(log(account)).content.decode()
+    assert "Renamed" in page
