@@ -274,6 +274,53 @@ CATEGORIES: tuple[Category, ...] = (
     ),
 )
 
+# What an event acted on. The platform may send other types too; those show as their code,
+# humanised ("payments_account" → "Payments account").
+OBJECT_TYPES: dict[str, Promise] = {
+    "contact": _("Contact"),
+    "company": _("Company"),
+    "deal": _("Deal"),
+    "ticket": _("Ticket"),
+    "custom_object": _("Custom object"),
+    "quote": _("Quote"),
+    "list": _("List"),
+    "user": _("User"),
+    "meeting": _("Meeting"),
+    "meeting_link": _("Meeting link"),
+    "workflow": _("Workflow"),
+    "email": _("Marketing email"),
+    "email_address": _("Email address"),
+    "page": _("Page"),
+    "blog_post": _("Blog post"),
+    "file": _("File"),
+    "template": _("Template"),
+    "property": _("Property"),
+    "property_group": _("Property group"),
+    "pipeline": _("Pipeline"),
+    "pipeline_stage": _("Pipeline stage"),
+    "import": _("Import"),
+    "crm_export": _("CRM export"),
+    "audit_log_export": _("Audit log export"),
+    "employee_access_export": _("Employee access history export"),
+    "audit_log_view": _("Audit log view"),
+    "saved_view": _("Saved view"),
+    "knowledge_source": _("Knowledge source"),
+    "customer_agent": _("Customer agent"),
+    "creation_form": _("Record creation form"),
+    "subscription_type": _("Subscription type"),
+    "association_definition": _("Association definition"),
+    "account": _("Account"),
+    "linked_account": _("Linked account"),
+    "integration": _("Integration"),
+    "app": _("App"),
+    "sandbox": _("Sandbox"),
+    "shared_asset": _("Shared asset"),
+    "setting": _("Setting"),
+    "payments_account": _("Payments account"),
+    "sso": _("Single sign-on"),
+    "login_settings": _("Login settings"),
+}
+
 CATEGORY_INDEX: dict[str, Category] = {c.code: c for c in CATEGORIES}
 ACTION_INDEX: dict[str, Action] = {a.code: a for a in ACTIONS}
 # The 22 categories of the platform around the console (the seed's list); the rest are its own.
@@ -304,7 +351,10 @@ def label_of(kind: str, code: str) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _label_in(kind: str, code: str, language: str | None) -> str:
-    # Every row of every page shows three labels; each is translated once per language.
+    # Every row of every page shows several labels; each is translated once per language.
+    if kind == "object_type":
+        known = OBJECT_TYPES.get(code)
+        return str(known) if known else code.replace("_", " ").capitalize()
     if kind == "category":
         entry = CATEGORY_INDEX.get(code)
     elif kind == "action":

@@ -92,7 +92,7 @@ def _object_cell(e) -> SafeString:
         return format_html(
             '{}<div class="muted small">{}</div>',
             e.object_label or "—",
-            humanize_key(e.object_type),
+            catalog.label_of("object_type", e.object_type),
         )
     return format_html("{}", e.object_label or "—")
 

@@ -154,3 +154,14 @@ def test_labels_translate_and_unknown_codes_show_as_themselves():
     assert catalog.label_of("subcategory", "login_failed") == "Login failed"
     assert catalog.label_of("action", "restore") == "Restore"
     assert catalog.label_of("category", "retired_category") == "retired_category"
+
+
+def test_object_types_translate_and_unknown_types_read_as_words():
+    from django.utils import translation
+
+    assert catalog.label_of("object_type", "crm_export") == "CRM export"
+    assert catalog.label_of("object_type", "loyalty_card") == "Loyalty card"
+    with translation.override("nl"):
+        assert catalog.label_of("object_type", "contact") == "Contactpersoon"
+        assert catalog.label_of("category", "crm_objects") != "CRM objects"
+    assert catalog.label_of("object_type", "contact") == "Contact"
