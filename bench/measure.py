@@ -299,6 +299,8 @@ def choose_probe(account: Account, label: str, viewer: User) -> Probe:
         "team": {**base, "actor": f"t{team_id}"},
         "7-day range": {"view": "all", "date": "7d"},
         "rare action": {**base, "action": rare_action},
+        # The deepest pages there are: the account's whole history.
+        "whole log": {"view": "all", "date": ""},
     }
     team_share = sum(by_user.get(u, 0) for u in team_members[team_id]) / total
     probe.notes = {
@@ -310,6 +312,7 @@ def choose_probe(account: Account, label: str, viewer: User) -> Probe:
         "team": f"team {team_id}: {len(team_members[team_id])} members ({team_share:.1%})",
         "7-day range": "last 7 days",
         "rare action": f"{rare_action} ({by_action.get(rare_action, 0) / total:.3%})",
+        "whole log": "any time",
     }
     return probe
 
@@ -350,8 +353,8 @@ def product_cells(probe: Probe, *, deep_page: int, log: Callable[[str], None]) -
 
 def baseline_params(params: dict[str, str], now_minus: Callable[[int], str]) -> dict[str, str]:
     """The admin changelist's query string for the same filter (date range as occurred_at__gte)."""
-    days = {"30d": 30, "7d": 7}.get(params.get("date", "30d"), 30)
-    query = {"occurred_at__gte": now_minus(days)}
+    date = params.get("date", "30d")
+    query = {"occurred_at__gte": now_minus({"30d": 30, "7d": 7}[date])} if date else {}
     if params.get("category"):
         query["category__exact"] = params["category"]
     if params.get("action"):

@@ -20,7 +20,13 @@ from pathlib import Path
 from typing import Any
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DEFAULT_BASELINE_FILTERS = ("no filter", "category", "category + action", "7-day range")
+DEFAULT_BASELINE_FILTERS = (
+    "no filter",
+    "category",
+    "category + action",
+    "7-day range",
+    "whole log",
+)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
