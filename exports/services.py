@@ -411,6 +411,7 @@ def _release(job: ExportJob, *, token: int) -> None:
 def _remove_leftovers(job: ExportJob, *, keep: str) -> None:
     """Files of earlier runs of the job that died after storing theirs."""
     directory = f"exports/{job.account_id}"
+    # Tidying is best effort: a storage that cannot list its files leaves them to the expiry.
     with contextlib.suppress(FileNotFoundError, NotImplementedError, OSError):
         _, files = default_storage.listdir(directory)
         for name in files:

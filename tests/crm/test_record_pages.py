@@ -13,34 +13,12 @@ from django_scopes import scope, scopes_disabled
 from accounts.models import Role
 from auditlog.models import Event
 from crm.models import Association, Record
-from crm.services import RequestInfo, record_delete, record_restore, records_purge
+from crm.services import records_purge
+from tests.crm.helpers import delete as _delete
+from tests.crm.helpers import restore as _restore
 from tests.factories import RecordFactory, member_of
 
 pytestmark = pytest.mark.django_db
-
-INFO = RequestInfo(ip="81.2.69.142", user_agent="Mozilla/5.0")
-
-
-def _membership(account, user):
-    with scopes_disabled():
-        return user.memberships.get(account=account)
-
-
-def _delete(account, user, record) -> Event:
-    with scope(account=account):
-        return record_delete(
-            account=account, membership=_membership(account, user), record_id=record.id, info=INFO
-        )
-
-
-def _restore(account, user, event) -> Event:
-    with scope(account=account):
-        return record_restore(
-            account=account,
-            membership=_membership(account, user),
-            delete_event_id=event.id,
-            info=INFO,
-        )
 
 
 @pytest.fixture

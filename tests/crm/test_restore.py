@@ -15,44 +15,16 @@ from accounts.models import Product, Role, Tier
 from auditlog.models import Event
 from crm.models import Association, PurgeLog, Record
 from crm.services import (
-    RequestInfo,
     RestoreRefused,
-    record_delete,
-    record_restore,
     records_purge,
     restore_state,
 )
+from tests.crm.helpers import delete as _delete
+from tests.crm.helpers import membership
+from tests.crm.helpers import restore as _restore
 from tests.factories import RecordFactory, account_with_tier, member_of
 
 pytestmark = pytest.mark.django_db
-
-
-def membership(account, user):
-    with scopes_disabled():
-        return user.memberships.get(account=account)
-
-
-INFO = RequestInfo(ip="81.2.69.142", user_agent="Mozilla/5.0")
-
-
-def _delete(account, user, record) -> Event:
-    with scope(account=account):
-        return record_delete(
-            account=account,
-            membership=membership(account, user),
-            record_id=record.id,
-            info=INFO,
-        )
-
-
-def _restore(account, user, event) -> Event:
-    with scope(account=account):
-        return record_restore(
-            account=account,
-            membership=membership(account, user),
-            delete_event_id=event.id,
-            info=INFO,
-        )
 
 
 @pytest.fixture
