@@ -17,12 +17,4 @@ def console(request: HttpRequest) -> dict:
         "current_account": getattr(request, "account", None),
         "current_membership": getattr(request, "membership", None),
         "account_menu": functools.cache(lambda: account_menu_of(user=user)),
-        "unread_count": functools.cache(lambda: _unread(request)),
     }
-
-
-def _unread(request: HttpRequest) -> int:
-    from notifications.services import unread_count
-
-    account = getattr(request, "account", None)
-    return unread_count(account=account, user=request.user) if account else 0

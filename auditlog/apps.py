@@ -6,4 +6,4 @@ class AuditlogConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from auditlog import saved_views, signals  # noqa: F401  (connect their receivers)
+        from auditlog import signals  # noqa: F401  (connect the sign-in receivers)

@@ -17,8 +17,8 @@ from accounts.entitlements import entitlements_for
 from accounts.models import Account, Employee, Tier, User
 from accounts.selectors import team_ids_of
 from auditlog import catalog
-from auditlog.alerts import on_event_recorded
 from auditlog.enrichment import locate, parse_user_agent
+from auditlog.hooks import event_recorded
 from auditlog.models import ActorType, Event
 from auditlog.partitions import partition_ensure, partitions_drop_before, partitions_ensure_range
 
@@ -159,7 +159,7 @@ def event_record(*, account: Account, entry: EventInput) -> Event:
         # An event for a month with no partition yet (a backfill, or maintenance not run).
         partition_ensure(row["occurred_at"])
         event.save(force_insert=True)
-    on_event_recorded(account=account, event=event)
+    event_recorded.send(sender=Event, account=account, event=event)
     return event
 
 

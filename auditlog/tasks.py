@@ -9,11 +9,3 @@ def partitions_maintain() -> dict[str, list[str]]:
     from auditlog.services import partitions_maintain as maintain
 
     return maintain()
-
-
-@shared_task(name="auditlog.tasks.multiple_exports_check", acks_late=True)
-def multiple_exports_check() -> int:
-    """Daily: notify super admins whose accounts logged many exports yesterday."""
-    from auditlog.alerts import multiple_exports_check as check
-
-    return check()

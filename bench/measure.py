@@ -23,8 +23,8 @@ from auditlog import catalog
 from auditlog.filters import EventFilter, has_filter_params, normalize_filters
 from auditlog.models import Event
 from auditlog.pagination import DEFAULT_PAGE_SIZE, Cursor, keyset_page
-from auditlog.saved_views import DEFAULT_VIEWS
 from auditlog.selectors import events_for_list, events_visible
+from console.saved_views import DEFAULT_VIEWS
 
 PAGE = DEFAULT_PAGE_SIZE
 WARMUPS = 3
@@ -216,7 +216,7 @@ def events_url(account: Account, params: dict[str, str], after: Cursor | None) -
     query = dict(params)
     if after is not None:
         query["after"] = after.encode()
-    base = reverse("auditlog:events", kwargs={"account_id": account.pk})
+    base = reverse("console:events", kwargs={"account_id": account.pk})
     return f"{base}?{urlencode(query)}" if query else base
 
 

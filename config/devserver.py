@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DEBUG", "true")
+    os.environ.setdefault("DEMO_ENABLED", "true")  # make run is development: it seeds the demo
     embedded_db = not os.environ.get("DATABASE_URL")
     embedded_redis = not os.environ.get("REDIS_URL")
 

@@ -24,6 +24,7 @@ def chromium_path() -> str | None:
 
 def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DEMO_ENABLED", "1")  # the demo app and its seeding are tested too
     chromium = chromium_path()
     if chromium:
         os.environ["CHROMIUM_PATH"] = chromium

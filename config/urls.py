@@ -1,12 +1,21 @@
 from django.urls import include, path
 
 from config.views import healthz
+from console import alert_views
+from console import views as console_views
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("a/<int:account_id>/audit-logs/", include("auditlog.urls")),
+    path("a/<int:account_id>/audit-logs/", include("console.urls")),
+    # Notifications → Audit logs: the console's alert settings, beside the notification centre.
+    path(
+        "a/<int:account_id>/notifications/settings/audit-logs/",
+        alert_views.alert_settings,
+        name="alert_settings",
+    ),
     path("a/<int:account_id>/notifications/", include("notifications.urls")),
     path("a/<int:account_id>/exports/", include("exports.urls")),
     path("a/<int:account_id>/crm/", include("crm.urls")),
-    path("", include("accounts.urls")),
+    path("", include("administration.urls")),
+    path("", console_views.home, name="home"),
 ]

@@ -204,7 +204,7 @@ def restore(request: HttpRequest, account_id: int, event_id: int) -> HttpRespons
                 # Refused (restored meanwhile, past 90 days…): say why in the dialog itself.
                 return _restore_dialog(request, event, error=str(exc))
             messages.error(request, str(exc))
-            target = reverse("auditlog:event_detail", args=[account_id, event.id])
+            target = reverse("console:event_detail", args=[account_id, event.id])
         else:
             messages.success(
                 request,

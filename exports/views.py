@@ -13,9 +13,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import audit_log_access_required
 from auditlog.filters import normalize_filters
-from auditlog.saved_views import view_key, view_resolve
 from auditlog.signals import client_ip
-from auditlog.views import log_url
+from console.saved_views import view_key, view_resolve
+from console.views import log_url
 from exports.models import ExportJob, Status
 from exports.selectors import (
     ExportRefused,

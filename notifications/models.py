@@ -59,24 +59,3 @@ class Notification(TenantModel):
 
     def __str__(self) -> str:
         return self.title
-
-
-class AlertSetting(TenantModel):
-    """A super admin's audit-log alert choices for one account (Notifications → Audit logs)."""
-
-    pk = models.CompositePrimaryKey("account", "user")
-    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
-    multiple_exports = models.BooleanField(_("Multiple exports"), default=False)
-    multiple_exports_threshold = models.PositiveIntegerField(_("Exports per day"), default=10)
-    removed_admin_rights = models.BooleanField(_("Removed admin rights"), default=False)
-    updated_at = models.DateTimeField(auto_now=True)
-
-
-class AlertFired(TenantModel):
-    """That an alert was sent, so a daily check notifies each person once per account and day."""
-
-    pk = models.CompositePrimaryKey("account", "user", "alert", "day")
-    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
-    alert = models.CharField(max_length=32)
-    day = models.DateField()
-    fired_at = models.DateTimeField(auto_now_add=True)

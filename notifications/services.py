@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 
 from accounts.models import Account, User
 from notifications.dispatch import enqueue_on_commit
-from notifications.models import AlertSetting, EmailStatus, Notification
+from notifications.models import EmailStatus, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -153,32 +153,3 @@ def unread_count(*, account: Account, user: User) -> int:
         ).count()
         cache.set(key, count, timeout=600)
     return count
-
-
-def alert_setting_for(*, account: Account, user: User) -> AlertSetting:
-    setting = AlertSetting.objects.filter(account=account, user=user).first()
-    return setting or AlertSetting(account=account, user=user)
-
-
-@transaction.atomic
-def alert_setting_update(
-    *,
-    account: Account,
-    user: User,
-    multiple_exports: bool,
-    multiple_exports_threshold: int,
-    removed_admin_rights: bool,
-) -> AlertSetting:
-    """Store a super admin's audit-log alert choices."""
-    if multiple_exports_threshold < 1:
-        raise ValueError("the threshold must be at least 1")
-    setting, _ = AlertSetting.objects.update_or_create(
-        account=account,
-        user=user,
-        defaults={
-            "multiple_exports": multiple_exports,
-            "multiple_exports_threshold": multiple_exports_threshold,
-            "removed_admin_rights": removed_admin_rights,
-        },
-    )
-    return setting

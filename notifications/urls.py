@@ -9,5 +9,4 @@ urlpatterns = [
     path("read-all/", views.notification_read_all, name="read_all"),
     path("<int:notification_id>/", views.notification_open, name="open"),
     path("<int:notification_id>/read/", views.notification_read, name="read"),
-    path("settings/audit-logs/", views.alert_settings, name="alerts"),
 ]

@@ -10,12 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import super_admin_required
-from notifications.forms import AlertSettingsForm
 from notifications.selectors import notifications_of
 from notifications.services import (
-    alert_setting_for,
-    alert_setting_update,
     notification_mark_read,
     notifications_mark_all_read,
 )
@@ -97,29 +93,3 @@ def notification_read_all(request: HttpRequest, account_id: int) -> HttpResponse
         % {"count": count},
     )
     return _back(request, account_id)
-
-
-@login_required
-@super_admin_required
-@require_http_methods(["GET", "POST"])
-def alert_settings(request: HttpRequest, account_id: int) -> TemplateResponse | HttpResponse:
-    """Notifications → Audit logs: a super admin's alert choices for this account."""
-    setting = alert_setting_for(account=request.account, user=request.user)
-    form = AlertSettingsForm(
-        request.POST or None,
-        initial={
-            "multiple_exports": setting.multiple_exports,
-            "multiple_exports_threshold": setting.multiple_exports_threshold,
-            "removed_admin_rights": setting.removed_admin_rights,
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        alert_setting_update(account=request.account, user=request.user, **form.cleaned_data)
-        messages.success(request, _("Audit-log alerts saved."))
-        return HttpResponseRedirect(reverse("notifications:alerts", args=[account_id]))
-    return TemplateResponse(
-        request,
-        "notifications/alert_settings.html",
-        {"form": form, "nav": "alerts"},
-        status=400 if request.method == "POST" else 200,
-    )

@@ -22,7 +22,7 @@ from accounts.models import (
     Tier,
     User,
 )
-from auditlog.models import SavedView, Sharing
+from console.models import SavedView, Sharing
 from crm.models import ObjectType, Record
 from notifications.models import Kind, Notification
 

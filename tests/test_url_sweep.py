@@ -19,7 +19,8 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, p
 from django.urls.resolvers import LocalePrefixPattern, RegexPattern, RoutePattern
 
 from accounts.models import Account, Role, User
-from auditlog.models import Event, Sharing
+from auditlog.models import Event
+from console.models import Sharing
 from tests.factories import (
     NotificationFactory,
     RecordFactory,
@@ -37,7 +38,7 @@ SECRET = "Not for outsiders"
 
 @dataclass(frozen=True)
 class Route:
-    name: str | None  # namespaced, e.g. "auditlog:events"
+    name: str | None  # namespaced, e.g. "console:events"
     text: str  # the joined route, for messages
     kwargs: frozenset[str]
     chain: tuple  # the patterns from the root, to fill an unnamed route
@@ -128,7 +129,7 @@ class Target:
 
 
 def _comment_id(target: Target) -> int:
-    comment_model = apps.get_model("auditlog", "Comment")
+    comment_model = apps.get_model("console", "Comment")
     return comment_model.objects.create(
         account=target.account, event_id=target.event.id, author=target.owner, body=SECRET
     ).id
@@ -189,7 +190,7 @@ def test_every_account_url_answers_404_to_a_member_of_another_account(
     urls, problems = plan(list(walk(get_resolver())), LazyValues(target))
 
     assert not problems, "account routes the sweep cannot cover:\n" + "\n".join(problems)
-    assert "auditlog:events" in {route.name for route, _ in urls}, "the sweep found no routes"
+    assert "console:events" in {route.name for route, _ in urls}, "the sweep found no routes"
 
     client = client_for(super_admin)  # super admin of `account`, a stranger to the target
     wrong = []

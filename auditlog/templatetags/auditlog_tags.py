@@ -81,7 +81,7 @@ def event_rows(context, events) -> SafeString:
 def _comment_indicator(event_id: int, count: int) -> SafeString:
     if count:
         return render_to_string(
-            "auditlog/_comment_indicator.html", {"event_id": event_id, "count": count}
+            "console/_comment_indicator.html", {"event_id": event_id, "count": count}
         )
     # Empty, but present: commenting in the panel fills it in place (an out-of-band swap).
     return format_html('<span id="comment-indicator-{}"></span>', event_id)

@@ -1,0 +1,261 @@
+"""Comments tab of the detail panel (SPEC S5): list, thread, write, edit, delete, resolve."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.entitlements import entitlements_for
+from accounts.permissions import audit_log_access_required
+from auditlog.models import Event
+from auditlog.selectors import event_get
+from console.comments import (
+    CommentError,
+    comment_create,
+    comment_delete,
+    comment_edit,
+    comment_get,
+    comment_resolve,
+    decode_mentions,
+    mention_names,
+    mention_search,
+    mentioned_ids,
+    threads_of,
+)
+from console.models import Comment
+
+STATUSES = ("open", "all", "resolved")
+
+
+def _event_or_404(request: HttpRequest, event_id: int) -> Event:
+    event = event_get(
+        account=request.account,
+        entitlements=entitlements_for(account=request.account),
+        event_id=event_id,
+    )
+    if event is None:
+        raise Http404(_("This event does not exist."))
+    return event
+
+
+def _comment_or_404(request: HttpRequest, event: Event, comment_id: int) -> Comment:
+    comment = comment_get(account=request.account, event_id=event.id, comment_id=comment_id)
+    if comment is None:
+        raise Http404(_("This comment does not exist."))
+    return comment
+
+
+def comments_context(
+    request: HttpRequest,
+    event: Event,
+    *,
+    status: str | None = None,
+    thread_id: int | None = None,
+    highlight: int | None = None,
+    error: str = "",
+    draft: str = "",
+) -> dict:
+    """Everything the Comments tab renders, for the panel and for its own partial updates."""
+    status = status if status in STATUSES else "open"
+    threads = threads_of(account=request.account, event_id=event.id, status="all")
+    if highlight and not thread_id:
+        for t in threads:
+            if highlight == t.root.id or any(r.id == highlight for r in t.replies):
+                thread_id = t.root.id if t.replies else None
+                if t.root.resolved_at and status == "open":
+                    status = "all"
+    thread = next((t for t in threads if t.root.id == thread_id), None) if thread_id else None
+    shown = [
+        t for t in threads if status == "all" or (status == "open") == (t.root.resolved_at is None)
+    ]
+    return {
+        "event": event,
+        "threads": shown,
+        "thread": thread,
+        "comment_status": status,
+        "comment_total": sum(
+            1 for t in threads for c in (t.root, *t.replies) if c.deleted_at is None
+        ),
+        "comment_open": sum(1 for t in threads if not t.root.resolved_at and not t.root.deleted_at),
+        "highlight": highlight,
+        "comment_error": error,
+        "draft": draft,
+        "statuses": [
+            ("open", _("Open comments")),
+            ("all", _("All comments")),
+            ("resolved", _("Resolved comments")),
+        ],
+    }
+
+
+def _render(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
+    if not request.htmx:
+        # Without script: back to the entry's page, on the comments tab, with the message.
+        if context.get("comment_error"):
+            messages.error(request, context["comment_error"])
+        url = reverse("console:event_detail", args=[request.account.pk, context["event"].id])
+        query = f"?tab=comments&status={context['comment_status']}"
+        if context.get("thread"):
+            query += f"&thread={context['thread'].root.id}"
+        return HttpResponseRedirect(url + query)
+    # A refusal is shown in the panel: htmx swaps 2xx and 400, not 403 (see base.html's config).
+    status = 200 if status == 403 else status
+    return TemplateResponse(request, "console/event_detail.html#comments", context, status=status)
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _mention_ids(request: HttpRequest) -> list[int]:
+    return [int(v) for v in request.POST.getlist("mention") if v.isdigit()]
+
+
+@login_required
+@audit_log_access_required
+@require_http_methods(["GET", "POST"])
+def comments(request: HttpRequest, account_id: int, event_id: int) -> HttpResponse:
+    event = _event_or_404(request, event_id)
+    source = request.POST if request.method == "POST" else request.GET
+    status = source.get("status", "open")
+    thread_id = _int(source.get("thread"))
+    if request.method == "GET":
+        return _render(
+            request, comments_context(request, event, status=status, thread_id=thread_id)
+        )
+    try:
+        comment = comment_create(
+            account=request.account,
+            author=request.user,
+            event=event,
+            body=request.POST.get("body", ""),
+            mention_ids=_mention_ids(request),
+            parent_id=thread_id,
+        )
+    except CommentError as exc:
+        context = comments_context(
+            request,
+            event,
+            status=status,
+            thread_id=thread_id,
+            error=str(exc),
+            draft=request.POST.get("body", ""),
+        )
+        return _render(request, context, status=400)
+    return _render(
+        request,
+        comments_context(request, event, status=status, thread_id=thread_id, highlight=comment.id),
+    )
+
+
+@login_required
+@audit_log_access_required
+@require_http_methods(["GET", "POST"])
+def comment_edit_view(
+    request: HttpRequest, account_id: int, event_id: int, comment_id: int
+) -> HttpResponse:
+    event = _event_or_404(request, event_id)
+    comment = _comment_or_404(request, event, comment_id)
+    if comment.author_id != request.user.pk:
+        return _render(
+            request,
+            comments_context(
+                request,
+                event,
+                thread_id=comment.parent_id,
+                error=_("Only the author can edit a comment."),
+            ),
+            status=403,
+        )
+    error = ""
+    if request.method == "POST":
+        try:
+            comment_edit(
+                account=request.account,
+                user=request.user,
+                comment=comment,
+                event=event,
+                body=request.POST.get("body", ""),
+                mention_ids=_mention_ids(request),
+            )
+        except (CommentError, PermissionError) as exc:
+            error = str(exc)
+        else:
+            return _render(
+                request,
+                comments_context(request, event, thread_id=comment.parent_id, highlight=comment.id),
+            )
+    names = mention_names(account=request.account, user_ids=mentioned_ids(comment.body))
+    response = TemplateResponse(
+        request,
+        "console/event_detail.html#comment-edit",
+        {
+            "event": event,
+            "comment": comment,
+            "text": request.POST.get("body") or decode_mentions(comment.body, names),
+            "comment_error": error,
+        },
+        status=400 if error else 200,
+    )
+    if error:
+        # The form posts to the whole Comments tab; a refused edit replaces only the form.
+        response["HX-Retarget"] = f"#comment-{comment.id}"
+        response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+@login_required
+@audit_log_access_required
+@require_POST
+def comment_delete_view(
+    request: HttpRequest, account_id: int, event_id: int, comment_id: int
+) -> HttpResponse:
+    event = _event_or_404(request, event_id)
+    comment = _comment_or_404(request, event, comment_id)
+    try:
+        comment_delete(account=request.account, membership=request.membership, comment=comment)
+    except PermissionError as exc:
+        return _render(
+            request,
+            comments_context(request, event, thread_id=comment.parent_id, error=str(exc)),
+            status=403,
+        )
+    return _render(request, comments_context(request, event, thread_id=comment.parent_id))
+
+
+@login_required
+@audit_log_access_required
+@require_POST
+def comment_resolve_view(
+    request: HttpRequest, account_id: int, event_id: int, comment_id: int
+) -> HttpResponse:
+    event = _event_or_404(request, event_id)
+    comment = _comment_or_404(request, event, comment_id)
+    resolved = request.POST.get("resolved", "1") == "1"
+    root = comment_resolve(
+        account=request.account, user=request.user, comment=comment, resolved=resolved
+    )
+    return _render(
+        request,
+        comments_context(
+            request,
+            event,
+            status=request.POST.get("status", "open"),
+            thread_id=_int(request.POST.get("thread")),
+            highlight=root.id,
+        ),
+    )
+
+
+@login_required
+@audit_log_access_required
+@require_GET
+def mention_options(request: HttpRequest, account_id: int) -> TemplateResponse:
+    """Colleagues who can see the audit log, for the @ picker."""
+    users = mention_search(account=request.account, query=request.GET.get("q", "")[:100])
+    return TemplateResponse(request, "console/mention_options.html", {"users": users})
