@@ -6,4 +6,5 @@ class AuditlogConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from auditlog import signals  # noqa: F401  (connect the sign-in receivers)
+        # Connect the sign-in receivers; register the tasks so dispatch can enqueue them by name.
+        from auditlog import signals, tasks  # noqa: F401

@@ -8,4 +8,5 @@ class ConsoleConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from console import alerts, saved_views  # noqa: F401  (connect their receivers)
+        # Connect their receivers; register the tasks so dispatch can enqueue them by name.
+        from console import alerts, saved_views, tasks  # noqa: F401

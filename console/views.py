@@ -21,6 +21,7 @@ from accounts.entitlements import Capability, entitlements_for
 from accounts.permissions import audit_log_access_required
 from accounts.selectors import memberships_of
 from auditlog import catalog
+from auditlog.actions import page_actions, panel_actions_for
 from auditlog.filters import (
     EventFilter,
     actor_search,
@@ -176,6 +177,7 @@ def event_list(request: HttpRequest, account_id: int) -> TemplateResponse:
         "selected_category": catalog.CATEGORY_INDEX.get(filterset.cleaned().get("category") or ""),
         "actor_chips": sorted(filterset.actor_names.items(), key=lambda item: item[1]),
         "state_query": urlencode(base, doseq=True),
+        "page_actions": page_actions(),
         "view_urls": {v.key: log_url(account.pk, v.key, v.filters) for v in DEFAULT_VIEWS}
         | {str(v.id): log_url(account.pk, str(v.id), v.filters) for v in views},
     }
@@ -206,6 +208,7 @@ def panel_context(
     thread = request.GET.get("thread", "")
     return {
         "event": event,
+        "panel_actions": panel_actions_for(event),
         "active_tab": tab,
         "metadata_allowed": entitlements.allows(Capability.DETAIL_METADATA),
         "metadata_reason": entitlements.reason(Capability.DETAIL_METADATA),

@@ -54,6 +54,9 @@ from notifications.services import Attachment, EmailMessage, absolute_url, email
 logger = logging.getLogger(__name__)
 
 MAX_EMAIL_ATTEMPTS = 4
+# Named, not imported: the tasks call these services.
+EXPORT_RUN_TASK = "exports.tasks.export_run"
+EXPORT_EMAIL_TASK = "exports.tasks.export_email_send"
 EMAIL_SENDING_RELEASE = dt.timedelta(minutes=10)
 
 
@@ -199,9 +202,7 @@ def _job_create(
     )
     ExportJob.objects.filter(account=account, id=job.id).update(event_id=event.id)
     job.event_id = event.id
-    from exports.tasks import export_run as export_run_task
-
-    dispatch.enqueue_on_commit(export_run_task, [account.pk, job.id])
+    dispatch.enqueue_on_commit(EXPORT_RUN_TASK, [account.pk, job.id])
     return job
 
 
@@ -451,9 +452,7 @@ def _finish(
         return False
     job.refresh_from_db()
     _notify_ready(job)
-    from exports.tasks import export_email_send
-
-    dispatch.enqueue_on_commit(export_email_send, [job.account_id, job.id])
+    dispatch.enqueue_on_commit(EXPORT_EMAIL_TASK, [job.account_id, job.id])
     return True
 
 
@@ -605,8 +604,6 @@ def exports_sweep(
 ) -> dict[str, int]:
     """Re-enqueue jobs the broker lost (pending too long), hand on jobs whose worker died (stale
     heartbeat), fail those out of attempts, and re-enqueue emails still pending."""
-    from exports.tasks import export_email_send, export_run
-
     now = now or timezone.now()
     grace = dt.timedelta(
         seconds=settings.EXPORT_PENDING_GRACE_S if pending_grace is None else pending_grace
@@ -644,9 +641,9 @@ def exports_sweep(
                 reason = _("The export stopped after %(n)d attempts.") % {"n": job.attempts}
                 counts["failed"] += export_fail(job=job, reason=reason)
         else:
-            counts["enqueued"] += dispatch.enqueue(export_run, [job.account_id, job.id])
+            counts["enqueued"] += dispatch.enqueue(EXPORT_RUN_TASK, [job.account_id, job.id])
     for account_id, job_id in emails:
-        counts["emails"] += dispatch.enqueue(export_email_send, [account_id, job_id])
+        counts["emails"] += dispatch.enqueue(EXPORT_EMAIL_TASK, [account_id, job_id])
     return counts
 
 

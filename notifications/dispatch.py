@@ -11,30 +11,32 @@ import logging
 import threading
 from collections.abc import Sequence
 
-from celery import Task
+from celery import current_app
 from django.conf import settings
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
 
-def enqueue(task: Task, args: Sequence[object]) -> bool:
-    """Publish the task once; False (and a log line) when the broker does not answer."""
+def enqueue(task_name: str, args: Sequence[object]) -> bool:
+    """Publish the task once; False (and a log line) when the broker does not answer.
+
+    Tasks are named, not imported, so a service never imports the tasks that call it."""
     try:
-        task.apply_async(args=list(args), retry=False)
+        current_app.tasks[task_name].apply_async(args=list(args), retry=False)
     except Exception as exc:  # broker down or unreachable: the sweep will pick the row up
-        logger.warning("could not enqueue %s%r: %s", task.name, tuple(args), exc)
+        logger.warning("could not enqueue %s%r: %s", task_name, tuple(args), exc)
         return False
     return True
 
 
-def enqueue_on_commit(task: Task, args: Sequence[object]) -> None:
+def enqueue_on_commit(task_name: str, args: Sequence[object]) -> None:
     """After the current transaction commits, enqueue the task (in the background by default)."""
 
     def publish() -> None:
         if settings.DISPATCH_IN_BACKGROUND:
-            threading.Thread(target=enqueue, args=(task, args), daemon=True).start()
+            threading.Thread(target=enqueue, args=(task_name, args), daemon=True).start()
         else:
-            enqueue(task, args)
+            enqueue(task_name, args)
 
     transaction.on_commit(publish)

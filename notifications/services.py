@@ -19,6 +19,7 @@ from notifications.models import EmailStatus, Notification
 logger = logging.getLogger(__name__)
 
 MAX_EMAIL_ATTEMPTS = 4
+EMAIL_TASK = "notifications.tasks.notification_email_send"
 
 
 @dataclass
@@ -85,9 +86,7 @@ def notification_create(
     )
     transaction.on_commit(lambda: cache.delete(_unread_key(account.pk, recipient.pk)))
     if email:
-        from notifications.tasks import notification_email_send
-
-        enqueue_on_commit(notification_email_send, [account.pk, notification.id])
+        enqueue_on_commit(EMAIL_TASK, [account.pk, notification.id])
     return notification
 
 

@@ -57,5 +57,5 @@ def emails_sweep() -> int:
             ).values_list("account_id", "id")[:500]
         )
     for account_id, notification_id in pending:
-        enqueue(notification_email_send, [account_id, notification_id])
+        enqueue(notification_email_send.name, [account_id, notification_id])
     return len(pending)

@@ -28,8 +28,8 @@ def enqueued(request, settings, monkeypatch) -> Iterator[list[tuple[str, list]]]
         return
     settings.DISPATCH_IN_BACKGROUND = False
 
-    def record(task, args) -> bool:
-        calls.append((task.name, list(args)))
+    def record(task_name: str, args) -> bool:
+        calls.append((task_name, list(args)))
         return True
 
     monkeypatch.setattr(dispatch, "enqueue", record)

@@ -15,8 +15,8 @@ def enqueued(settings, monkeypatch) -> Iterator[list[tuple[str, list]]]:
     calls: list[tuple[str, list]] = []
     settings.DISPATCH_IN_BACKGROUND = False
 
-    def record(task, args) -> bool:
-        calls.append((task.name, list(args)))
+    def record(task_name: str, args) -> bool:
+        calls.append((task_name, list(args)))
         return True
 
     monkeypatch.setattr(dispatch, "enqueue", record)
