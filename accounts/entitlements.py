@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -16,6 +17,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
+from accounts.errors import Refused
 from accounts.models import Account, Product, Subscription, Tier
 
 
@@ -60,7 +62,9 @@ RULES: dict[Capability, Rule] = {
 }
 
 
-class NotEntitled(PermissionDenied):
+class NotEntitled(Refused, PermissionDenied):
+    """The account's tier lacks the capability; a view that lets it through answers 403."""
+
     def __init__(self, capability: Capability) -> None:
         self.capability = capability
         super().__init__(RULES[capability].reason())
@@ -108,6 +112,6 @@ def entitlements_for(*, account: Account) -> Entitlements:
 
 
 @receiver([post_save, post_delete], sender=Subscription)
-def _forget_entitlements(sender, instance: Subscription, **kwargs) -> None:
+def _forget_entitlements(sender: type[Subscription], instance: Subscription, **kwargs: Any) -> None:
     transaction.on_commit(lambda: cache.delete(_cache_key(instance.account_id)))
     cache.delete(_cache_key(instance.account_id))

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
+from accounts.http import TenancyRequest
 from accounts.selectors import membership_for
 
 
@@ -21,7 +22,7 @@ class TenancyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: TenancyRequest) -> HttpResponse:
         request.account = None
         request.membership = None
         try:

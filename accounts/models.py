@@ -7,6 +7,8 @@ Rows reference other tenant rows through composite `ForeignObject`s on `(account
 
 from __future__ import annotations
 
+from typing import Any, ClassVar, Self
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -59,7 +61,7 @@ class Department(models.TextChoices):
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def create_user(self, email: str, password: str | None = None, **extra) -> User:
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
         if not email:
             raise ValueError("A user needs an email address")
         user = self.model(email=self.normalize_email(email).lower(), **extra)
@@ -67,7 +69,7 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, email: str, password: str | None = None, **extra) -> User:
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
         return self.create_user(email, password, **extra)
@@ -125,7 +127,8 @@ class TenantModel(models.Model):
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
 
-    objects = ScopedManager(account="account")
+    # django-scopes builds its manager class at run time; to the type checker it is a Manager.
+    objects: ClassVar[models.Manager[Self]] = ScopedManager(account="account")
 
     class Meta:
         abstract = True

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import TYPE_CHECKING, overload
 
-from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.http import AccountRequest, AccountView, P
+
+if TYPE_CHECKING:  # a development dependency: the type only
+    from django_stubs_ext import StrOrPromise
 
 
-def audit_log_access_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def audit_log_access_required(view: AccountView[P]) -> AccountView[P]:
     """Members without audit-log access get a clear "no access" page (403), not the log."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: AccountRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
         membership = request.membership
         if membership is None or not membership.has_audit_log_access:
             return TemplateResponse(request, "accounts/no_access.html", status=403)
@@ -22,12 +29,25 @@ def audit_log_access_required(view: Callable[..., HttpResponse]) -> Callable[...
     return wrapper
 
 
-def super_admin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        membership = request.membership
-        if membership is None or not membership.is_super_admin:
-            return TemplateResponse(request, "accounts/no_access.html", status=403)
-        return view(request, *args, **kwargs)
+@overload
+def super_admin_required(view: AccountView[P], /) -> AccountView[P]: ...
+@overload
+def super_admin_required(*, reason: StrOrPromise) -> Callable[[AccountView[P]], AccountView[P]]: ...
+def super_admin_required(
+    view: AccountView[P] | None = None, /, *, reason: StrOrPromise | None = None
+) -> AccountView[P] | Callable[[AccountView[P]], AccountView[P]]:
+    """Everyone but a super admin gets a "no access" page (403) saying what only super admins
+    can do (`reason`, "Only super admins can …"), not the view."""
 
-    return wrapper
+    def decorate(view: AccountView[P]) -> AccountView[P]:
+        @wraps(view)
+        def wrapper(request: AccountRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
+            membership = request.membership
+            if membership is None or not membership.is_super_admin:
+                context = {"reason": reason or _("Only super admins can open this page.")}
+                return TemplateResponse(request, "accounts/no_access.html", context, status=403)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate if view is None else decorate(view)

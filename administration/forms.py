@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,7 +15,7 @@ class EmailAuthenticationForm(AuthenticationForm):
     )
 
 
-def _time_zone_choices() -> list[tuple[str, str]]:
+def _time_zone_choices() -> list[tuple[str, str | Promise]]:
     import zoneinfo
 
     zones = sorted(
@@ -26,11 +29,13 @@ class PreferencesForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), required=False)
     time_zone = forms.ChoiceField(label=_("Time zone"), required=False)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from django.conf import settings
 
-        self.fields["language"].choices = [("", _("Use my browser's language"))] + [
-            (code, _(name)) for code, name in settings.LANGUAGES
-        ]
-        self.fields["time_zone"].choices = _time_zone_choices()
+        language, time_zone = self.fields["language"], self.fields["time_zone"]
+        assert isinstance(language, forms.ChoiceField)
+        assert isinstance(time_zone, forms.ChoiceField)
+        # The names in settings.LANGUAGES are already lazy translations.
+        language.choices = [("", _("Use my browser's language")), *settings.LANGUAGES]
+        time_zone.choices = _time_zone_choices()

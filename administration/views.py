@@ -3,14 +3,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.http import UserRequest
+from accounts.links import local_path
 from administration.forms import EmailAuthenticationForm, PreferencesForm
 from administration.services import user_preferences_update
+from auditlog.http import request_context
 
 
 class LoginView(auth_views.LoginView):
@@ -18,10 +21,15 @@ class LoginView(auth_views.LoginView):
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
 
+    def get_redirect_url(self) -> str:
+        """Only a path on this site: a `next` naming another site, or disguising one, is ignored."""
+        name = self.redirect_field_name
+        return local_path(self.request.POST.get(name, self.request.GET.get(name))) or ""
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: UserRequest) -> HttpResponse:
     """The person's name, language and time zone."""
     user = request.user
     form = PreferencesForm(
@@ -33,7 +41,14 @@ def preferences(request: HttpRequest) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        user_preferences_update(user=user, **form.cleaned_data)
+        context = request_context(request)
+        user_preferences_update(
+            user=user,
+            **form.cleaned_data,
+            ip=context.ip,
+            user_agent=context.user_agent,
+            url=context.url,
+        )
         if user.language:
             translation.activate(user.language)
         messages.success(request, _("Preferences saved."))

@@ -7,13 +7,14 @@ event table; labels are translated at display time.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts.entitlements import Capability
+from accounts.entitlements import Capability, Entitlements
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("approve", _("Approve")),
     Action("reject", _("Reject")),
     Action("send", _("Send")),
+    Action("resolve", _("Resolve")),
+    Action("reopen", _("Reopen")),
 )
 
 
@@ -304,6 +307,7 @@ OBJECT_TYPES: dict[str, Promise] = {
     "employee_access_export": _("Employee access history export"),
     "audit_log_view": _("Audit log view"),
     "saved_view": _("Saved view"),
+    "comment": _("Comment"),
     "knowledge_source": _("Knowledge source"),
     "customer_agent": _("Customer agent"),
     "creation_form": _("Record creation form"),
@@ -355,6 +359,13 @@ def _label_in(kind: str, code: str, language: str | None) -> str:
     if kind == "object_type":
         known = OBJECT_TYPES.get(code)
         return str(known) if known else code.replace("_", " ").capitalize()
+    if kind == "field":
+        field_label = FIELD_LABELS.get(code)
+        return str(field_label) if field_label else as_words(code)
+    if kind == "login_type":
+        login_type = LOGIN_TYPES.get(code)
+        return str(login_type) if login_type else code
+    entry: Category | Subcategory | Action | None
     if kind == "category":
         entry = CATEGORY_INDEX.get(code)
     elif kind == "action":
@@ -366,9 +377,201 @@ def _label_in(kind: str, code: str, language: str | None) -> str:
     return str(entry.label) if entry else code
 
 
-def categories_for(entitlements) -> list[tuple[Category, bool, str]]:
+def categories_for(entitlements: Entitlements) -> list[tuple[Category, bool, str]]:
     """Each category with whether the account's tier allows it and, if not, why."""
     return [
         (c, entitlements.allows(c.capability), entitlements.reason(c.capability))
         for c in CATEGORIES
     ]
+
+
+def value_label(key: str, value: str) -> str | None:
+    """The translated name of a stored metadata value that has one (an export's kind, a deal
+    stage), else None: the value shows as it was recorded."""
+    known = VALUE_LABELS.get((key, value))
+    return str(known) if known is not None else None
+
+
+def as_words(code: str) -> str:
+    """A key the catalog does not name, as words: "payout_account" and "payoutAccount" become
+    "Payout account"; acronyms stay as they are."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z][a-z])", " ", code).replace("_", " ").replace("-", " ")
+    words = [word if word.isupper() else word.lower() for word in spaced.split()]
+    if not words:
+        return code
+    text = " ".join(words)
+    return text[0].upper() + text[1:]
+
+
+# How sign-ins were made, as events store them (the sign-in form stores "Email and password").
+# Brand names (Google, Microsoft) are not listed: they show as stored.
+LOGIN_TYPES: dict[str, Promise] = {
+    "Email and password": _("Email and password"),
+    "Employee access": _("Employee access"),
+    "SSO": _("Single sign-on"),
+}
+
+# The keys of events' metadata and the properties a change names, as the Details tab shows them.
+# Keys are stored, never labels; a key not listed here shows as words (`as_words`).
+FIELD_LABELS: dict[str, Promise] = {
+    # Written by the console itself
+    "view": pgettext_lazy("a saved view of the log", "View"),
+    "view_name": pgettext_lazy("a saved view of the log", "View"),
+    "filters": _("Filters"),
+    "export_job_id": pgettext_lazy("an export job", "Export"),
+    "downloaded_export_job_id": _("Downloaded export"),
+    "kind": _("Type"),
+    "whole_log": _("Whole log"),
+    "period_start": _("From"),
+    "period_end": _("To"),
+    "rows_estimate": _("Estimated rows"),
+    "rows": _("Rows"),
+    "content_excluded": _("Content activity left out"),
+    "attempted_email": _("Email address tried"),
+    "delete_event_id": _("Deletion event"),
+    "event_id": _("Commented event"),
+    "thread_id": _("Thread"),
+    "body": _("Comment"),
+    "resolved": _("Resolved"),
+    "name": _("Name"),
+    "sharing": _("Sharing"),
+    "full_name": _("Full name"),
+    "language": _("Language"),
+    "time_zone": _("Time zone"),
+    "multiple_exports": _("Multiple exports"),
+    "multiple_exports_threshold": _("Exports per day"),
+    "removed_admin_rights": _("Removed admin rights"),
+    "associations_restored": _("Associations restored"),
+    "deleted_at": _("Deleted at"),
+    "deleted_by": _("Deleted by"),
+    "deleted_from": _("Deleted from"),
+    "properties": _("Properties"),
+    # Sent by the platform with its events
+    "source": _("Source"),
+    "reason": _("Reason"),
+    "remember_me": _("Remember me"),
+    "two_factor": _("Two-factor authentication"),
+    "association": _("Association"),
+    "to_label": _("Associated with"),
+    "to_type": _("Associated object type"),
+    "to_id": _("Associated object"),
+    "salesforce_id": _("Salesforce ID"),
+    "direction": _("Direction"),
+    "attendees": _("Attendees"),
+    "starts_at": _("Starts at"),
+    "object": _("Object"),
+    "legal_basis": _("Legal basis"),
+    "type": _("Type"),
+    "size": _("Size"),
+    "format": _("Format"),
+    "property": _("Property"),
+    "step": _("Step"),
+    "contacts": _("Contacts"),
+    "approver": _("Approver"),
+    "duration_minutes": _("Duration (minutes)"),
+    "file": _("File"),
+    "created": _("Created"),
+    "updated": _("Updated"),
+    "errors": _("Errors"),
+    "calendar": _("Calendar"),
+    "method": _("Method"),
+    "scope": _("Scope"),
+    "scopes": _("Scopes"),
+    "request_id": _("Request ID"),
+    "received_via": _("Received via"),
+    "recipient": _("Recipient"),
+    "recipients": _("Recipients"),
+    "email_type": _("Email type"),
+    "pages": _("Pages"),
+    "list": _("List"),
+    "purpose": _("Purpose"),
+    "role": _("Role"),
+    "app": _("App"),
+    "channel": _("Channel"),
+    "shared_with": _("Shared with"),
+    "object_sync": _("Synced object"),
+    "objects_synced": _("Objects synced"),
+    "operation": _("Operation"),
+    "account": _("Account"),
+    "impersonated": _("Impersonated user"),
+    "processor": _("Processor"),
+    "provider": _("Provider"),
+    "required": _("Required"),
+    # Properties of records and settings
+    "lifecyclestage": _("Lifecycle stage"),
+    "dealstage": _("Deal stage"),
+    "dealname": _("Deal name"),
+    "lead_status": _("Lead status"),
+    "closedate": _("Close date"),
+    "amount": _("Amount"),
+    "annualrevenue": _("Annual revenue"),
+    "numberofemployees": _("Number of employees"),
+    "jobtitle": _("Job title"),
+    "firstname": _("First name"),
+    "lastname": _("Last name"),
+    "email": _("Email"),
+    "phone": _("Phone"),
+    "company": _("Company"),
+    "city": _("City"),
+    "country": _("Country"),
+    "state": _("State"),
+    "status": _("Status"),
+    "owner": _("Owner"),
+    "industry": _("Industry"),
+    "domain": _("Domain"),
+    "pipeline": _("Pipeline"),
+    "priority": _("Priority"),
+    "subject": _("Subject"),
+    "currency": _("Currency"),
+    "title": _("Title"),
+    "label": _("Label"),
+    "options": _("Options"),
+    "tone": _("Tone"),
+    "probability": _("Probability"),
+    "origin": _("Origin"),
+    "destination": _("Destination"),
+    "carrier": _("Carrier"),
+    "weight_kg": _("Weight (kg)"),
+    "cover_sheet": _("Cover sheet"),
+    "enrollment_trigger": _("Enrollment trigger"),
+    "approval_status": _("Approval status"),
+    "required_fields": _("Required fields"),
+    "email_tracking": _("Email tracking"),
+    "attachment_logging": _("Attachment logging"),
+    "default_home_page": _("Default home page"),
+    "daily_digest": _("Daily digest"),
+    "deal_won_alert": _("Deal won alert"),
+    "email_on_mention": _("Email when mentioned"),
+    "number_format": _("Number format"),
+    "date_format": _("Date format"),
+    "sync_frequency": _("Sync frequency"),
+    "fiscal_year_start": _("Fiscal year start"),
+    "company_domain": _("Company domain"),
+    "employee_access_allowed": _("Employee access allowed"),
+    "session_timeout": _("Session timeout"),
+}
+
+# Stored values that are codes rather than words, per key. Other values show as recorded.
+VALUE_LABELS: dict[tuple[str, str], Promise] = {
+    ("kind", "audit_log"): _("Audit log"),
+    ("kind", "employee_access"): _("Employee access history"),
+    ("sharing", "private"): _("Private"),
+    ("sharing", "everyone"): _("Everyone in the account"),
+    ("language", "en"): _("English"),
+    ("language", "nl"): _("Dutch"),
+    ("lifecyclestage", "subscriber"): _("Subscriber"),
+    ("lifecyclestage", "lead"): _("Lead"),
+    ("lifecyclestage", "marketingqualifiedlead"): _("Marketing qualified lead"),
+    ("lifecyclestage", "salesqualifiedlead"): _("Sales qualified lead"),
+    ("lifecyclestage", "opportunity"): _("Opportunity"),
+    ("lifecyclestage", "customer"): _("Customer"),
+    ("lifecyclestage", "evangelist"): _("Evangelist"),
+    ("lifecyclestage", "other"): _("Other"),
+    ("dealstage", "appointmentscheduled"): _("Appointment scheduled"),
+    ("dealstage", "qualifiedtobuy"): _("Qualified to buy"),
+    ("dealstage", "presentationscheduled"): _("Presentation scheduled"),
+    ("dealstage", "decisionmakerboughtin"): _("Decision maker bought in"),
+    ("dealstage", "contractsent"): _("Contract sent"),
+    ("dealstage", "closedwon"): _("Closed won"),
+    ("dealstage", "closedlost"): _("Closed lost"),
+}

@@ -19,10 +19,11 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.entitlements import Entitlements
+from accounts.entitlements import Entitlements, entitlements_for
 from accounts.models import Account, Membership, Team
 from auditlog import catalog
 from auditlog.models import Event
+from auditlog.selectors import events_for_list, events_visible
 
 FILTER_KEYS = ("category", "subcategory", "action", "actor", "date", "start", "end")
 
@@ -72,12 +73,17 @@ def has_filter_params(data: QueryDict) -> bool:
 
 class EventFilterForm(forms.Form):
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         category = cleaned.get("category")
         subcategory = cleaned.get("subcategory")
         if subcategory and not category:
             self.add_error("subcategory", _("Choose a category first."))
-        elif subcategory and subcategory not in catalog.category(category).subcategory_index:
+        elif (
+            subcategory
+            and category
+            and subcategory not in catalog.category(category).subcategory_index
+        ):
             self.add_error("subcategory", _("This subcategory is not in the category."))
         if cleaned.get("date") == "custom":
             for name in ("start", "end"):
@@ -165,13 +171,17 @@ class EventFilter(django_filters.FilterSet):
     def filter_category(self, queryset: QuerySet[Event], name: str, value: str) -> QuerySet[Event]:
         return queryset.filter(category=value) if value else queryset
 
-    def filter_subcategory(self, queryset, name: str, value: str) -> QuerySet[Event]:
+    def filter_subcategory(
+        self, queryset: QuerySet[Event], name: str, value: str
+    ) -> QuerySet[Event]:
         return queryset.filter(subcategory=value) if value else queryset
 
-    def filter_action(self, queryset, name: str, value: str) -> QuerySet[Event]:
+    def filter_action(self, queryset: QuerySet[Event], name: str, value: str) -> QuerySet[Event]:
         return queryset.filter(action=value) if value else queryset
 
-    def filter_actor(self, queryset, name: str, values: list[str]) -> QuerySet[Event]:
+    def filter_actor(
+        self, queryset: QuerySet[Event], name: str, values: list[str]
+    ) -> QuerySet[Event]:
         if not values:
             return queryset
         user_ids = {int(v[1:]) for v in values if v.startswith("u")}
@@ -181,7 +191,7 @@ class EventFilter(django_filters.FilterSet):
                 user_ids.update(self._team_members.get(int(value[1:]), []))
         return queryset.filter(actor_user_id__in=sorted(user_ids))
 
-    def filter_date(self, queryset, name: str, value: str) -> QuerySet[Event]:
+    def filter_date(self, queryset: QuerySet[Event], name: str, value: str) -> QuerySet[Event]:
         start, end = self.date_range()
         if start:
             queryset = queryset.filter(occurred_at__gte=start)
@@ -189,7 +199,7 @@ class EventFilter(django_filters.FilterSet):
             queryset = queryset.filter(occurred_at__lt=end)
         return queryset
 
-    def filter_noop(self, queryset, name: str, value: Any) -> QuerySet[Event]:
+    def filter_noop(self, queryset: QuerySet[Event], name: str, value: Any) -> QuerySet[Event]:
         return queryset  # applied by filter_date, together with the preset
 
     # Derived facts ------------------------------------------------------------------------
@@ -216,14 +226,36 @@ class EventFilter(django_filters.FilterSet):
             )
         return None, None
 
-    def ignored(self) -> list[str]:
-        """Human-readable notes for each filter value that was dropped."""
-        notes = []
+    def problems(self) -> dict[str, list[str]]:
+        """Each invalid filter, by its label, with why: the page drops these, an export refuses."""
+        problems: dict[str, list[str]] = {}
         for name, errors in self.errors.items():
             field = self.form.fields.get(name)
-            label = field.label if field else name
-            notes.append(f"{label}: {' '.join(str(e) for e in errors)}")
-        return notes
+            problems[str(field.label) if field else name] = [str(e) for e in errors]
+        return problems
+
+    def ignored(self) -> list[str]:
+        """Human-readable notes for each filter value that was dropped."""
+        return [f"{label}: {' '.join(errors)}" for label, errors in self.problems().items()]
+
+
+def event_filter(
+    *,
+    account: Account,
+    filters: QueryDict | dict[str, Any],
+    entitlements: Entitlements | None = None,
+    for_list: bool = False,
+    tz: dt.tzinfo | None = None,
+    now: dt.datetime | None = None,
+) -> EventFilter:
+    """The FilterSet over the events the account's tier may see (categories, employee actions,
+    retention): how the page, saved views and exports all filter the log. `for_list` reads only
+    the columns the page's table shows."""
+    entitlements = entitlements or entitlements_for(account=account)
+    events = (events_for_list if for_list else events_visible)(
+        account=account, entitlements=entitlements
+    )
+    return EventFilter(filters, events, account=account, entitlements=entitlements, tz=tz, now=now)
 
 
 def _local_midnight(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
@@ -279,8 +311,11 @@ def actor_search(*, account: Account, query: str, limit: int = 8) -> list[tuple[
     return results[:limit]
 
 
-def filters_describe(*, account: Account, filters: dict[str, Any]) -> list[tuple[str, str]]:
-    """A view's filters in words, as (what, value) pairs: what a saved view will show."""
+def filters_describe(
+    *, account: Account, filters: dict[str, Any], labels: dict[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """A view's filters in words, as (what, value) pairs: what a saved view will show. People
+    and teams are named from `labels` when the caller looked them up for many views at once."""
     filters = normalize_filters(filters)
     described: list[tuple[str, str]] = []
     category = filters.get("category")
@@ -298,7 +333,8 @@ def filters_describe(*, account: Account, filters: dict[str, Any]) -> list[tuple
         described.append((str(_("Action")), catalog.label_of("action", filters["action"])))
     actors = filters.get("actor") or []
     if actors:
-        labels = actor_labels(account=account, tokens=actors)
+        if labels is None:
+            labels = actor_labels(account=account, tokens=actors)
         names = sorted(labels.get(token, token) for token in actors)
         described.append((str(_("Changed by")), ", ".join(names)))
     date = filters.get("date")
@@ -308,6 +344,16 @@ def filters_describe(*, account: Account, filters: dict[str, Any]) -> list[tuple
             "end": filters.get("end", "…"),
         }
     else:
-        value = dict(DATE_PRESETS).get(date, _("Any time"))
+        value = dict(DATE_PRESETS).get(date or "", _("Any time"))
     described.append((str(_("Date")), str(value)))
     return described
+
+
+def filters_describe_many(
+    *, account: Account, filters: list[dict[str, Any]]
+) -> list[list[tuple[str, str]]]:
+    """Many views' filters in words, in order; the people and teams they name are looked up
+    together, so a list of views costs the same queries whatever its length."""
+    tokens = {token for each in filters for token in normalize_filters(each).get("actor", [])}
+    labels = actor_labels(account=account, tokens=sorted(tokens))
+    return [filters_describe(account=account, filters=each, labels=labels) for each in filters]

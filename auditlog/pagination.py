@@ -10,7 +10,7 @@ import base64
 import binascii
 import datetime as dt
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
@@ -82,7 +82,14 @@ def keyset_page(
     return Page(items=rows, newer=newer, older=older)
 
 
-def _cursor_of(row) -> Cursor:
+class _Keyed(Protocol):
+    @property
+    def occurred_at(self) -> dt.datetime: ...
+    @property
+    def id(self) -> int: ...
+
+
+def _cursor_of(row: _Keyed) -> Cursor:
     return Cursor(occurred_at=row.occurred_at, id=row.id)
 
 

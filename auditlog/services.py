@@ -13,7 +13,8 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from accounts.entitlements import entitlements_for
+from accounts.entitlements import Entitlements, entitlements_for
+from accounts.errors import DomainError
 from accounts.models import Account, Employee, Tier, User
 from accounts.selectors import team_ids_of
 from auditlog import catalog
@@ -25,7 +26,7 @@ from auditlog.partitions import partition_ensure, partitions_drop_before, partit
 ACTOR_TYPES = frozenset(ActorType.values)
 
 
-class InvalidEvent(ValueError):
+class InvalidEvent(DomainError, ValueError):
     """An event that cannot be recorded; `field_name` says which part is wrong."""
 
     def __init__(self, field_name: str, message: str) -> None:
@@ -199,7 +200,8 @@ def events_bulk_load(*, account: Account, entries: Iterable[EventInput]) -> int:
     """Record many events of one account through COPY, with the same validation and enrichment."""
     team_cache: dict[int, list[int]] = {}
     rows = []
-    oldest = newest = None
+    oldest: dt.datetime | None = None
+    newest: dt.datetime | None = None
     for entry in entries:
         _validated(entry)
         team_ids = entry.actor_team_ids
@@ -213,7 +215,7 @@ def events_bulk_load(*, account: Account, entries: Iterable[EventInput]) -> int:
         oldest = when if oldest is None or when < oldest else oldest
         newest = when if newest is None or when > newest else newest
         rows.append(row)
-    if not rows:
+    if oldest is None or newest is None:  # no entries
         return 0
     partitions_ensure_range(oldest.date(), newest.date())
     copy_rows(rows)
@@ -243,7 +245,7 @@ def partitions_maintain(*, today: dt.date | None = None) -> dict[str, list[str]]
 
 
 def retention_floor(
-    *, account: Account, entitlements=None, now: dt.datetime | None = None
+    *, account: Account, entitlements: Entitlements | None = None, now: dt.datetime | None = None
 ) -> dt.datetime:
     """The oldest moment the account's tier still shows (shorter tiers are cut when reading)."""
     tier = (entitlements or entitlements_for(account=account)).audit_tier

@@ -3,27 +3,20 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.contrib.auth import get_user_model, user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from accounts.models import User
 from accounts.selectors import memberships_of
+from auditlog.http import request_context
 from auditlog.services import Actor, EventInput, event_record
 
 logger = logging.getLogger(__name__)
 
 LOGIN_TYPE_PASSWORD = "Email and password"
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    """The client's address; behind a proxy the first X-Forwarded-For hop (set by our proxy)."""
-    if request is None:
-        return None
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR")
 
 
 def _request_url(request: HttpRequest | None) -> str:
@@ -33,15 +26,16 @@ def _request_url(request: HttpRequest | None) -> str:
     return request.build_absolute_uri()
 
 
-def _record_for_each_account(user, request: HttpRequest | None, **fields) -> None:
+def _record_for_each_account(user: User, request: HttpRequest | None, **fields: Any) -> None:
+    context = request_context(request)
     for membership in memberships_of(user=user):
         event_record(
             account=membership.account,
             entry=EventInput(
                 category="login",
                 actor=Actor.of_user(user),
-                ip=client_ip(request),
-                user_agent=request.META.get("HTTP_USER_AGENT", "") if request else "",
+                ip=context.ip,
+                user_agent=context.user_agent,
                 login_type=LOGIN_TYPE_PASSWORD,
                 url=_request_url(request),
                 **fields,
@@ -50,19 +44,23 @@ def _record_for_each_account(user, request: HttpRequest | None, **fields) -> Non
 
 
 @receiver(user_logged_in)
-def on_logged_in(sender, request: HttpRequest | None, user, **kwargs) -> None:
+def on_logged_in(
+    sender: type[User], request: HttpRequest | None, user: User, **kwargs: Any
+) -> None:
     _record_for_each_account(user, request, subcategory="login_succeeded", action="login")
 
 
 @receiver(user_logged_out)
-def on_logged_out(sender, request: HttpRequest | None, user, **kwargs) -> None:
+def on_logged_out(
+    sender: type[User] | None, request: HttpRequest | None, user: User | None, **kwargs: Any
+) -> None:
     if user is not None:
         _record_for_each_account(user, request, subcategory="logout", action="logout")
 
 
 @receiver(user_login_failed)
 def on_login_failed(
-    sender, credentials: dict, request: HttpRequest | None = None, **kwargs
+    sender: str, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
     """A failed sign-in is logged in the accounts of the person whose email was tried."""
     attempted = (credentials.get("username") or credentials.get("email") or "").strip()

@@ -20,10 +20,10 @@ from django_scopes import scope
 from accounts.entitlements import entitlements_for
 from accounts.models import Account, TeamMember, User
 from auditlog import catalog
-from auditlog.filters import EventFilter, has_filter_params, normalize_filters
+from auditlog.filters import event_filter, has_filter_params, normalize_filters
 from auditlog.models import Event
 from auditlog.pagination import DEFAULT_PAGE_SIZE, Cursor, keyset_page
-from auditlog.selectors import events_for_list, events_visible
+from auditlog.selectors import events_visible
 from console.saved_views import DEFAULT_VIEWS
 
 PAGE = DEFAULT_PAGE_SIZE
@@ -182,15 +182,9 @@ def _get(client: Client, url: str) -> None:
 
 def page_queryset(account: Account, params: dict[str, str]) -> QuerySet[Event]:
     """The queryset event_list pages through for these query parameters (call inside scope)."""
-    entitlements = entitlements_for(account=account)
     data = QueryDict(urlencode(params), mutable=False)
     source = data if has_filter_params(data) else normalize_filters(DEFAULT_VIEWS[0].filters)
-    return EventFilter(
-        source,
-        events_for_list(account=account, entitlements=entitlements),
-        account=account,
-        entitlements=entitlements,
-    ).qs
+    return event_filter(account=account, filters=source, for_list=True).qs
 
 
 def cursor_by_walking(qs: QuerySet[Event], page: int) -> Cursor | None:

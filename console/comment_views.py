@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
 
 from accounts.entitlements import entitlements_for
+from accounts.errors import Refused
+from accounts.http import AccountRequest
 from accounts.permissions import audit_log_access_required
+from auditlog.http import request_context
 from auditlog.models import Event
 from auditlog.selectors import event_get
 from console.comments import (
@@ -32,7 +36,7 @@ from console.models import Comment
 STATUSES = ("open", "all", "resolved")
 
 
-def _event_or_404(request: HttpRequest, event_id: int) -> Event:
+def _event_or_404(request: AccountRequest, event_id: int) -> Event:
     event = event_get(
         account=request.account,
         entitlements=entitlements_for(account=request.account),
@@ -43,7 +47,7 @@ def _event_or_404(request: HttpRequest, event_id: int) -> Event:
     return event
 
 
-def _comment_or_404(request: HttpRequest, event: Event, comment_id: int) -> Comment:
+def _comment_or_404(request: AccountRequest, event: Event, comment_id: int) -> Comment:
     comment = comment_get(account=request.account, event_id=event.id, comment_id=comment_id)
     if comment is None:
         raise Http404(_("This comment does not exist."))
@@ -51,7 +55,7 @@ def _comment_or_404(request: HttpRequest, event: Event, comment_id: int) -> Comm
 
 
 def comments_context(
-    request: HttpRequest,
+    request: AccountRequest,
     event: Event,
     *,
     status: str | None = None,
@@ -93,7 +97,7 @@ def comments_context(
     }
 
 
-def _render(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
+def _render(request: AccountRequest, context: dict, status: int = 200) -> HttpResponse:
     if not request.htmx:
         # Without script: back to the entry's page, on the comments tab, with the message.
         if context.get("comment_error"):
@@ -112,14 +116,14 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-def _mention_ids(request: HttpRequest) -> list[int]:
+def _mention_ids(request: AccountRequest) -> list[int]:
     return [int(v) for v in request.POST.getlist("mention") if v.isdigit()]
 
 
 @login_required
 @audit_log_access_required
 @require_http_methods(["GET", "POST"])
-def comments(request: HttpRequest, account_id: int, event_id: int) -> HttpResponse:
+def comments(request: AccountRequest, account_id: int, event_id: int) -> HttpResponse:
     event = _event_or_404(request, event_id)
     source = request.POST if request.method == "POST" else request.GET
     status = source.get("status", "open")
@@ -129,6 +133,7 @@ def comments(request: HttpRequest, account_id: int, event_id: int) -> HttpRespon
             request, comments_context(request, event, status=status, thread_id=thread_id)
         )
     try:
+        origin = request_context(request)
         comment = comment_create(
             account=request.account,
             author=request.user,
@@ -136,6 +141,8 @@ def comments(request: HttpRequest, account_id: int, event_id: int) -> HttpRespon
             body=request.POST.get("body", ""),
             mention_ids=_mention_ids(request),
             parent_id=thread_id,
+            ip=origin.ip,
+            user_agent=origin.user_agent,
         )
     except CommentError as exc:
         context = comments_context(
@@ -157,7 +164,7 @@ def comments(request: HttpRequest, account_id: int, event_id: int) -> HttpRespon
 @audit_log_access_required
 @require_http_methods(["GET", "POST"])
 def comment_edit_view(
-    request: HttpRequest, account_id: int, event_id: int, comment_id: int
+    request: AccountRequest, account_id: int, event_id: int, comment_id: int
 ) -> HttpResponse:
     event = _event_or_404(request, event_id)
     comment = _comment_or_404(request, event, comment_id)
@@ -175,6 +182,7 @@ def comment_edit_view(
     error = ""
     if request.method == "POST":
         try:
+            origin = request_context(request)
             comment_edit(
                 account=request.account,
                 user=request.user,
@@ -182,8 +190,10 @@ def comment_edit_view(
                 event=event,
                 body=request.POST.get("body", ""),
                 mention_ids=_mention_ids(request),
+                ip=origin.ip,
+                user_agent=origin.user_agent,
             )
-        except (CommentError, PermissionError) as exc:
+        except (CommentError, Refused) as exc:
             error = str(exc)
         else:
             return _render(
@@ -204,8 +214,7 @@ def comment_edit_view(
     )
     if error:
         # The form posts to the whole Comments tab; a refused edit replaces only the form.
-        response["HX-Retarget"] = f"#comment-{comment.id}"
-        response["HX-Reswap"] = "outerHTML"
+        reswap(retarget(response, f"#comment-{comment.id}"), "outerHTML")
     return response
 
 
@@ -213,13 +222,21 @@ def comment_edit_view(
 @audit_log_access_required
 @require_POST
 def comment_delete_view(
-    request: HttpRequest, account_id: int, event_id: int, comment_id: int
+    request: AccountRequest, account_id: int, event_id: int, comment_id: int
 ) -> HttpResponse:
     event = _event_or_404(request, event_id)
     comment = _comment_or_404(request, event, comment_id)
     try:
-        comment_delete(account=request.account, membership=request.membership, comment=comment)
-    except PermissionError as exc:
+        origin = request_context(request)
+        comment_delete(
+            account=request.account,
+            membership=request.membership,
+            comment=comment,
+            event=event,
+            ip=origin.ip,
+            user_agent=origin.user_agent,
+        )
+    except Refused as exc:
         return _render(
             request,
             comments_context(request, event, thread_id=comment.parent_id, error=str(exc)),
@@ -232,13 +249,20 @@ def comment_delete_view(
 @audit_log_access_required
 @require_POST
 def comment_resolve_view(
-    request: HttpRequest, account_id: int, event_id: int, comment_id: int
+    request: AccountRequest, account_id: int, event_id: int, comment_id: int
 ) -> HttpResponse:
     event = _event_or_404(request, event_id)
     comment = _comment_or_404(request, event, comment_id)
     resolved = request.POST.get("resolved", "1") == "1"
+    origin = request_context(request)
     root = comment_resolve(
-        account=request.account, user=request.user, comment=comment, resolved=resolved
+        account=request.account,
+        user=request.user,
+        comment=comment,
+        event=event,
+        resolved=resolved,
+        ip=origin.ip,
+        user_agent=origin.user_agent,
     )
     return _render(
         request,
@@ -255,7 +279,7 @@ def comment_resolve_view(
 @login_required
 @audit_log_access_required
 @require_GET
-def mention_options(request: HttpRequest, account_id: int) -> TemplateResponse:
+def mention_options(request: AccountRequest, account_id: int) -> TemplateResponse:
     """Colleagues who can see the audit log, for the @ picker."""
     users = mention_search(account=request.account, query=request.GET.get("q", "")[:100])
     return TemplateResponse(request, "console/mention_options.html", {"users": users})

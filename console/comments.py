@@ -14,11 +14,14 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from accounts.errors import DomainError, NotFound, Refused
 from accounts.models import Account, Membership, Role, User
+from auditlog import catalog
 from auditlog.models import Event
+from auditlog.services import Actor, EventInput, event_record
 from console.models import Comment, CommentMention
 from notifications.models import Kind
-from notifications.services import notification_create
+from notifications.services import Draft, notifications_create
 
 MAX_LENGTH = 5000
 MARKER = re.compile(r"@\{u:(\d{1,18})\}")
@@ -27,7 +30,7 @@ MARKER = re.compile(r"@\{u:(\d{1,18})\}")
 TYPED_MARKER = re.compile(r"@(?=\{u:\d)")
 
 
-class CommentError(ValueError):
+class CommentError(DomainError, ValueError):
     """A comment that cannot be written; the message is for the person."""
 
 
@@ -78,7 +81,7 @@ def decode_mentions(body: str, names: dict[int, str]) -> str:
 
 def render_body(body: str, names: dict[int, str]) -> SafeString:
     """HTML for display: text escaped, line breaks kept, mentions highlighted by current name."""
-    parts = []
+    parts: list[str] = []
     last = 0
     for match in MARKER.finditer(body):
         parts.append(escape(body[last : match.start()]))
@@ -99,33 +102,44 @@ def _validate_body(body: str) -> str:
 
 
 def _notify_new_mentions(
-    *, account: Account, comment: Comment, event: Event, author: User, user_ids: set[int]
+    *, account: Account, comment: Comment, event: Event, author: User, names: dict[int, str]
 ) -> None:
+    """Notify the people tagged in the comment for the first time, in a fixed number of queries
+    whatever their number (`names` are the body's mentions, resolved once by the caller)."""
+    candidates = mentioned_ids(comment.body) - {author.pk}
+    if not candidates:
+        return
     already = set(
         CommentMention.objects.filter(account=account, comment_id=comment.id).values_list(
             "user_id", flat=True
         )
     )
     # Only colleagues who may read the log now: nobody outside the account, nobody without access.
-    users = {
-        m.user_id: m.user
-        for m in mentionable_members(account=account).filter(
-            user_id__in=user_ids - already - {author.pk}
-        )
-    }
+    users = [
+        m.user
+        for m in mentionable_members(account=account)
+        .filter(user_id__in=candidates - already)
+        .order_by("user_id")
+    ]
+    if not users:
+        return
+    CommentMention.objects.bulk_create(
+        [CommentMention(account=account, comment_id=comment.id, user=user) for user in users]
+    )
     link = comment_permalink(account_id=account.pk, event_id=event.id, comment_id=comment.id)
-    for user in users.values():
-        CommentMention.objects.create(account=account, comment_id=comment.id, user=user)
+    drafts = []
+    for user in users:
         with translation.override(user.language or account.default_language):
-            notification_create(
-                account=account,
-                recipient=user,
-                kind=Kind.MENTION,
-                title=_("%(author)s tagged you in a comment")
-                % {"author": author.full_name or author.email},
-                body=decode_mentions(comment.body, _names(account, comment.body))[:500],
-                url=link,
+            drafts.append(
+                Draft(
+                    recipient=user,
+                    title=_("%(author)s tagged you in a comment")
+                    % {"author": author.full_name or author.email},
+                    body=decode_mentions(comment.body, names)[:500],
+                    url=link,
+                )
             )
+    notifications_create(account=account, kind=Kind.MENTION, drafts=drafts)
 
 
 def mention_names(*, account: Account, user_ids: set[int]) -> dict[int, str]:
@@ -151,6 +165,56 @@ def comment_permalink(*, account_id: int, event_id: int, comment_id: int) -> str
 # Services ----------------------------------------------------------------------------------
 
 
+def _subject(event: Event) -> str:
+    """What the commented entry is about, for the comment event's label."""
+    if event.object_label:
+        return event.object_label
+    # Stored data is not translated per viewer: the entry's kind is kept by its English name.
+    with translation.override("en"):
+        return catalog.label_of("subcategory", event.subcategory)
+
+
+def _record(
+    *,
+    account: Account,
+    actor: User,
+    action: str,
+    comment: Comment,
+    event: Event,
+    ip: str | None,
+    user_agent: str,
+    **metadata: object,
+) -> None:
+    event_record(
+        account=account,
+        entry=EventInput(
+            category="audit_logs",
+            subcategory="comment",
+            action=action,
+            actor=Actor.of_user(actor),
+            object_type="comment",
+            object_id=str(comment.id),
+            object_label=_subject(event),
+            url=comment_permalink(account_id=account.pk, event_id=event.id, comment_id=comment.id),
+            ip=ip,
+            user_agent=user_agent,
+            metadata={
+                "event_id": event.id,
+                "thread_id": comment.parent_id or comment.id,
+                **metadata,
+            },
+        ),
+    )
+
+
+def _require_in_account(*, account: Account, comment: Comment, event: Event) -> None:
+    # Another account's comment, or a comment of another entry, reads as absent.
+    if (comment.account_id, comment.event_id) != (account.pk, event.id) or (
+        event.account_id != account.pk
+    ):
+        raise NotFound(_("This comment does not exist."))
+
+
 @transaction.atomic
 def comment_create(
     *,
@@ -160,8 +224,12 @@ def comment_create(
     body: str,
     mention_ids: list[int],
     parent_id: int | None = None,
+    ip: str | None = None,
+    user_agent: str = "",
 ) -> Comment:
     """Comment on a log entry (or reply in a thread) and notify newly tagged colleagues."""
+    if event.account_id != account.pk:
+        raise NotFound(_("This event does not exist."))
     text = _validate_body(body)
     if parent_id is not None:
         parent = Comment.objects.filter(account=account, id=parent_id, event_id=event.id).first()
@@ -180,7 +248,17 @@ def comment_create(
         comment=comment,
         event=event,
         author=author,
-        user_ids=mentioned_ids(comment.body),
+        names=_names(account, comment.body),
+    )
+    # The text itself lives in the thread; the log notes that it was written.
+    _record(
+        account=account,
+        actor=author,
+        action="create",
+        comment=comment,
+        event=event,
+        ip=ip,
+        user_agent=user_agent,
     )
     return comment
 
@@ -194,45 +272,106 @@ def comment_edit(
     event: Event,
     body: str,
     mention_ids: list[int],
+    ip: str | None = None,
+    user_agent: str = "",
 ) -> Comment:
     """The author edits their comment; only colleagues tagged for the first time are notified."""
+    _require_in_account(account=account, comment=comment, event=event)
     if comment.author_id != user.pk:
-        raise PermissionError(_("Only the author can edit a comment."))
+        raise Refused(_("Only the author can edit a comment."))
     if comment.deleted_at is not None:
         raise CommentError(_("This comment was deleted."))
     text = _validate_body(body)
+    before = comment.body
     # Keep earlier mentions even when the picker was not used again while editing.
-    keep = mentioned_ids(comment.body)
-    comment.body = encode_mentions(account=account, text=text, mention_ids=[*mention_ids, *keep])
+    keep = mentioned_ids(before)
+    after = encode_mentions(account=account, text=text, mention_ids=[*mention_ids, *keep])
+    if after == before:
+        return comment  # nothing changed: not an edit
+    comment.body = after
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "edited_at"])
-    _notify_new_mentions(
+    names = mention_names(account=account, user_ids=mentioned_ids(before) | mentioned_ids(after))
+    _notify_new_mentions(account=account, comment=comment, event=event, author=user, names=names)
+    _record(
         account=account,
+        actor=user,
+        action="update",
         comment=comment,
         event=event,
-        author=user,
-        user_ids=mentioned_ids(comment.body),
+        ip=ip,
+        user_agent=user_agent,
+        before={"body": decode_mentions(before, names)},
+        after={"body": decode_mentions(after, names)},
     )
     return comment
 
 
 @transaction.atomic
-def comment_delete(*, account: Account, membership: Membership, comment: Comment) -> None:
+def comment_delete(
+    *,
+    account: Account,
+    membership: Membership,
+    comment: Comment,
+    event: Event,
+    ip: str | None = None,
+    user_agent: str = "",
+) -> None:
     """The author, or a super admin, deletes a comment; its thread stays readable."""
+    _require_in_account(account=account, comment=comment, event=event)
+    if membership.account_id != account.pk:
+        raise NotFound(_("This comment does not exist."))
     if comment.author_id != membership.user_id and not membership.is_super_admin:
-        raise PermissionError(_("Only the author or a super admin can delete a comment."))
+        raise Refused(_("Only the author or a super admin can delete a comment."))
+    if comment.deleted_at is not None:
+        return
     comment.deleted_at = timezone.now()
     comment.save(update_fields=["deleted_at"])
+    # That it was deleted, not what it said: a deleted text does not live on in the log.
+    _record(
+        account=account,
+        actor=membership.user,
+        action="delete",
+        comment=comment,
+        event=event,
+        ip=ip,
+        user_agent=user_agent,
+    )
 
 
 @transaction.atomic
-def comment_resolve(*, account: Account, user: User, comment: Comment, resolved: bool) -> Comment:
+def comment_resolve(
+    *,
+    account: Account,
+    user: User,
+    comment: Comment,
+    event: Event,
+    resolved: bool,
+    ip: str | None = None,
+    user_agent: str = "",
+) -> Comment:
     """Resolve (or reopen) a thread; replies follow their first comment."""
+    _require_in_account(account=account, comment=comment, event=event)
     root_id = comment.parent_id or comment.id
-    root = Comment.objects.select_for_update().get(account=account, id=root_id)
+    root = Comment.objects.select_for_update().filter(account=account, id=root_id).first()
+    if root is None:
+        raise NotFound(_("This comment does not exist."))
+    if (root.resolved_at is not None) == resolved:
+        return root  # already so: nothing to change or record
     root.resolved_at = timezone.now() if resolved else None
     root.resolved_by = user if resolved else None
     root.save(update_fields=["resolved_at", "resolved_by"])
+    _record(
+        account=account,
+        actor=user,
+        action="resolve" if resolved else "reopen",
+        comment=root,
+        event=event,
+        ip=ip,
+        user_agent=user_agent,
+        before={"resolved": not resolved},
+        after={"resolved": resolved},
+    )
     return root
 
 

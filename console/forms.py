@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +17,7 @@ class SavedViewForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args, with_sharing: bool = True, **kwargs) -> None:
+    def __init__(self, *args: Any, with_sharing: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["name"].widget.attrs.update({"autofocus": True, "autocomplete": "off"})
         if not with_sharing:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -11,11 +12,13 @@ from django.db.models import Q, QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import Http404
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_scopes import scopes_disabled
 
+from accounts.errors import DomainError, NotFound, Refused
 from accounts.models import Account, Membership, User
 from auditlog.filters import normalize_filters
 from auditlog.services import Actor, EventInput, event_record
@@ -42,7 +45,7 @@ DEFAULT_VIEWS: tuple[DefaultView, ...] = (
 DEFAULT_VIEW_INDEX = {v.key: v for v in DEFAULT_VIEWS}
 
 
-class ViewNameError(ValueError):
+class ViewNameError(DomainError, ValueError):
     """A view name that is empty, taken, or the name of a default view."""
 
 
@@ -113,6 +116,18 @@ def view_key(view: DefaultView | SavedView) -> str:
     return view.key if isinstance(view, DefaultView) else str(view.id)
 
 
+def log_url(account_id: int, view_key_: str, filters: dict[str, Any], **extra: Any) -> str:
+    """The Audit Logs URL that reproduces a view with filters (the URL is the state)."""
+    params: list[tuple[str, Any]] = [("view", view_key_)]
+    for key, value in filters.items():
+        for item in value if isinstance(value, list) else [value]:
+            params.append((key, item))
+    if not filters:
+        params.append(("date", ""))  # "any time" must still count as filter state
+    params += [(k, v) for k, v in extra.items() if v not in (None, "")]
+    return f"{reverse('console:events', kwargs={'account_id': account_id})}?{urlencode(params)}"
+
+
 def can_change(*, view: DefaultView | SavedView, membership: Membership) -> bool:
     """The owner changes a view; a super admin also changes views shared with everyone."""
     if isinstance(view, DefaultView):
@@ -141,7 +156,17 @@ def _clean_name(*, account: Account, owner: User, name: str, exclude_id: int | N
     return name
 
 
-def _record(*, account: Account, actor: User, action: str, view: SavedView, **metadata) -> None:
+def _record(
+    *,
+    account: Account,
+    actor: User,
+    action: str,
+    view: SavedView,
+    ip: str | None,
+    user_agent: str,
+    url: str,
+    **metadata: Any,
+) -> None:
     event_record(
         account=account,
         entry=EventInput(
@@ -152,15 +177,20 @@ def _record(*, account: Account, actor: User, action: str, view: SavedView, **me
             object_type="saved_view",
             object_id=str(view.id),
             object_label=view.name,
+            url=url,
+            ip=ip,
+            user_agent=user_agent,
             metadata=metadata,
         ),
     )
 
 
-def _require_change(*, view: SavedView, membership: Membership) -> None:
+def _require_change(*, account: Account, view: SavedView, membership: Membership) -> None:
+    if view.account_id != account.pk or membership.account_id != account.pk:
+        raise NotFound(_("This view does not exist."))
     if not can_change(view=view, membership=membership):
         # Seen but not changeable: only its owner (or a super admin, if shared) may change it.
-        raise PermissionError(_("Only the owner of this view can change it."))
+        raise Refused(_("Only the owner of this view can change it."))
 
 
 @transaction.atomic
@@ -171,6 +201,9 @@ def savedview_create(
     name: str,
     filters: dict[str, Any],
     sharing: str = Sharing.PRIVATE,
+    ip: str | None = None,
+    user_agent: str = "",
+    url: str = "",
 ) -> SavedView:
     """Save a new view (Save as / Clone); names are unique per owner and never a default's."""
     clean = _clean_name(account=account, owner=owner, name=name)
@@ -187,17 +220,35 @@ def savedview_create(
             )
     except IntegrityError as exc:  # a concurrent save of the same name
         raise ViewNameError(_("You already have a view with this name.")) from exc
-    _record(account=account, actor=owner, action="create", view=view, filters=view.filters)
+    _record(
+        account=account,
+        actor=owner,
+        action="create",
+        view=view,
+        ip=ip,
+        user_agent=user_agent,
+        url=url,
+        filters=view.filters,
+    )
     return view
 
 
 @transaction.atomic
 def savedview_save_filters(
-    *, account: Account, membership: Membership, view: SavedView, filters: dict[str, Any]
+    *,
+    account: Account,
+    membership: Membership,
+    view: SavedView,
+    filters: dict[str, Any],
+    ip: str | None = None,
+    user_agent: str = "",
+    url: str = "",
 ) -> SavedView:
     """Store the current filters in the view."""
-    _require_change(view=view, membership=membership)
+    _require_change(account=account, view=view, membership=membership)
     before = view.filters
+    if normalize_filters(filters) == before:
+        return view  # nothing changed: nothing to record
     view.filters = normalize_filters(filters)
     view.save(update_fields=["filters", "updated_at"])
     _record(
@@ -205,6 +256,9 @@ def savedview_save_filters(
         actor=membership.user,
         action="update",
         view=view,
+        ip=ip,
+        user_agent=user_agent,
+        url=url,
         before={"filters": before},
         after={"filters": view.filters},
     )
@@ -213,17 +267,30 @@ def savedview_save_filters(
 
 @transaction.atomic
 def savedview_rename(
-    *, account: Account, membership: Membership, view: SavedView, name: str
+    *,
+    account: Account,
+    membership: Membership,
+    view: SavedView,
+    name: str,
+    ip: str | None = None,
+    user_agent: str = "",
+    url: str = "",
 ) -> SavedView:
-    _require_change(view=view, membership=membership)
+    _require_change(account=account, view=view, membership=membership)
     before = view.name
-    view.name = _clean_name(account=account, owner=view.owner, name=name, exclude_id=view.id)
+    clean = _clean_name(account=account, owner=view.owner, name=name, exclude_id=view.id)
+    if clean == before:
+        return view
+    view.name = clean
     view.save(update_fields=["name", "updated_at"])
     _record(
         account=account,
         actor=membership.user,
         action="update",
         view=view,
+        ip=ip,
+        user_agent=user_agent,
+        url=url,
         before={"name": before},
         after={"name": view.name},
     )
@@ -232,12 +299,21 @@ def savedview_rename(
 
 @transaction.atomic
 def savedview_share(
-    *, account: Account, membership: Membership, view: SavedView, sharing: str
+    *,
+    account: Account,
+    membership: Membership,
+    view: SavedView,
+    sharing: str,
+    ip: str | None = None,
+    user_agent: str = "",
+    url: str = "",
 ) -> SavedView:
-    _require_change(view=view, membership=membership)
+    _require_change(account=account, view=view, membership=membership)
     if sharing not in Sharing.values:
         raise ValueError(f"unknown sharing {sharing!r}")
     before = view.sharing
+    if sharing == before:
+        return view
     view.sharing = sharing
     view.save(update_fields=["sharing", "updated_at"])
     _record(
@@ -245,6 +321,9 @@ def savedview_share(
         actor=membership.user,
         action="update",
         view=view,
+        ip=ip,
+        user_agent=user_agent,
+        url=url,
         before={"sharing": before},
         after={"sharing": sharing},
     )
@@ -252,9 +331,24 @@ def savedview_share(
 
 
 @transaction.atomic
-def savedview_delete(*, account: Account, membership: Membership, view: SavedView) -> None:
-    _require_change(view=view, membership=membership)
+def savedview_delete(
+    *,
+    account: Account,
+    membership: Membership,
+    view: SavedView,
+    ip: str | None = None,
+    user_agent: str = "",
+    url: str = "",
+) -> None:
+    _require_change(account=account, view=view, membership=membership)
     _record(
-        account=account, actor=membership.user, action="delete", view=view, filters=view.filters
+        account=account,
+        actor=membership.user,
+        action="delete",
+        view=view,
+        ip=ip,
+        user_agent=user_agent,
+        url=url,
+        filters=view.filters,
     )
     view.delete()

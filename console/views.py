@@ -8,31 +8,34 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.entitlements import Capability, entitlements_for
+from accounts.errors import Refused
+from accounts.http import AccountRequest, AccountView, P, UserRequest
+from accounts.links import local_path, redirect_to
 from accounts.permissions import audit_log_access_required
 from accounts.selectors import memberships_of
 from auditlog import catalog
 from auditlog.actions import page_actions, panel_actions_for
 from auditlog.filters import (
-    EventFilter,
     actor_search,
+    event_filter,
     filters_describe,
+    filters_describe_many,
     has_filter_params,
     normalize_filters,
 )
+from auditlog.http import request_context
 from auditlog.pagination import DEFAULT_PAGE_SIZE, PAGE_SIZES, Cursor, bounded_count, keyset_page
-from auditlog.selectors import event_get, events_for_list
+from auditlog.selectors import event_get
 from auditlog.services import log_view_record
-from auditlog.signals import client_ip
 from console.comment_views import comments_context
 from console.comments import with_open_thread_counts
 from console.forms import SavedViewForm, SharingForm
@@ -42,6 +45,7 @@ from console.saved_views import (
     DefaultView,
     ViewNameError,
     can_change,
+    log_url,
     savedview_create,
     savedview_delete,
     savedview_rename,
@@ -54,28 +58,13 @@ from console.saved_views import (
 )
 
 LAST_LOG_VIEW_KEY = "console:last_log_view"
-guarded = [login_required, audit_log_access_required]
 
 
-def _guard(view):
-    for decorator in reversed(guarded):
-        view = decorator(view)
-    return view
+def _guard(view: AccountView[P]) -> AccountView[P]:
+    return login_required(audit_log_access_required(view))
 
 
-def log_url(account_id: int, view_key_: str, filters: dict[str, Any], **extra: Any) -> str:
-    """The Audit Logs URL that reproduces a view with filters (the URL is the state)."""
-    params: list[tuple[str, Any]] = [("view", view_key_)]
-    for key, value in filters.items():
-        for item in value if isinstance(value, list) else [value]:
-            params.append((key, item))
-    if not filters:
-        params.append(("date", ""))  # "any time" must still count as filter state
-    params += [(k, v) for k, v in extra.items() if v not in (None, "")]
-    return f"{reverse('console:events', kwargs={'account_id': account_id})}?{urlencode(params)}"
-
-
-def _page_size(request: HttpRequest) -> int:
+def _page_size(request: AccountRequest) -> int:
     try:
         size = int(request.GET.get("size", DEFAULT_PAGE_SIZE))
     except ValueError:
@@ -85,7 +74,7 @@ def _page_size(request: HttpRequest) -> int:
 
 @_guard
 @require_GET
-def event_list(request: HttpRequest, account_id: int) -> TemplateResponse:
+def event_list(request: AccountRequest, account_id: int) -> TemplateResponse:
     account, membership = request.account, request.membership
     entitlements = entitlements_for(account=account)
     current = view_resolve(account=account, user=request.user, key=request.GET.get("view"))
@@ -94,11 +83,8 @@ def event_list(request: HttpRequest, account_id: int) -> TemplateResponse:
     # hand-made URL would otherwise filter on one value while the form shows another) and no
     # custom dates unless the range is custom.
     state = normalize_filters(request.GET) if has_filter_params(request.GET) else saved_filters
-    filterset = EventFilter(
-        state,
-        events_for_list(account=account, entitlements=entitlements),
-        account=account,
-        entitlements=entitlements,
+    filterset = event_filter(
+        account=account, filters=state, entitlements=entitlements, for_list=True
     )
     queryset = filterset.qs
 
@@ -189,14 +175,14 @@ def event_list(request: HttpRequest, account_id: int) -> TemplateResponse:
 
 @_guard
 @require_GET
-def actor_options(request: HttpRequest, account_id: int) -> TemplateResponse:
+def actor_options(request: AccountRequest, account_id: int) -> TemplateResponse:
     """Search-as-you-type over the account's users and teams for "Changed by"."""
     results = actor_search(account=request.account, query=request.GET.get("q", "")[:100])
     return TemplateResponse(request, "console/actor_options.html", {"results": results})
 
 
 def panel_context(
-    request: HttpRequest, event_id: int, *, highlight: int | None = None
+    request: AccountRequest, event_id: int, *, highlight: int | None = None
 ) -> dict[str, Any] | None:
     """What the detail panel shows for one event, or None when the event is not visible."""
     account = request.account
@@ -224,7 +210,7 @@ def panel_context(
 
 @_guard
 @require_GET
-def event_detail(request: HttpRequest, account_id: int, event_id: int) -> TemplateResponse:
+def event_detail(request: AccountRequest, account_id: int, event_id: int) -> TemplateResponse:
     """The detail panel (htmx) or the same content as a page of its own."""
     context = panel_context(request, event_id)
     if context is None:
@@ -233,7 +219,7 @@ def event_detail(request: HttpRequest, account_id: int, event_id: int) -> Templa
     context |= {
         "nav": "audit",
         "in_panel": bool(request.htmx),
-        "back_url": back if _is_local(back) else reverse("console:events", args=[account_id]),
+        "back_url": local_path(back) or reverse("console:events", args=[account_id]),
     }
     template = "console/event_detail.html"
     if request.htmx:
@@ -244,47 +230,33 @@ def event_detail(request: HttpRequest, account_id: int, event_id: int) -> Templa
 # Saved views -------------------------------------------------------------------------------
 
 
-def _current_filters(request: HttpRequest) -> dict[str, Any]:
+def _current_filters(request: AccountRequest) -> dict[str, Any]:
     return _applied_filters(request, request.POST)
 
 
-def _applied_filters(request: HttpRequest, source: Any) -> dict[str, Any]:
+def _applied_filters(request: AccountRequest, source: Any) -> dict[str, Any]:
     """The filters as the page applied them: a value it ignored (with a note) is not saved."""
     filters = normalize_filters(source)
-    entitlements = entitlements_for(account=request.account)
-    filterset = EventFilter(
-        filters,
-        events_for_list(account=request.account, entitlements=entitlements),
-        account=request.account,
-        entitlements=entitlements,
-    )
+    filterset = event_filter(account=request.account, filters=filters, for_list=True)
     return {key: value for key, value in filters.items() if key not in filterset.errors}
 
 
-def _view_or_404(request: HttpRequest, view_id: int) -> SavedView:
+def _view_or_404(request: AccountRequest, view_id: int) -> SavedView:
     view = view_resolve(account=request.account, user=request.user, key=str(view_id))
     assert isinstance(view, SavedView)
     return view
 
 
-def _form_page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
+def _form_page(request: AccountRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
     template = "console/view_form.html"
     if request.htmx:
         template += "#dialog"
     return TemplateResponse(request, template, {"nav": "audit", **context}, status=status)
 
 
-def _go(request: HttpRequest, url: str) -> HttpResponse:
-    if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return HttpResponseRedirect(url)
-
-
 @_guard
 @require_http_methods(["GET", "POST"])
-def view_create(request: HttpRequest, account_id: int) -> HttpResponse:
+def view_create(request: AccountRequest, account_id: int) -> HttpResponse:
     """Save the current filters as a new view (also "Clone view")."""
     source = request.POST if request.method == "POST" else request.GET
     filters = _applied_filters(request, source)
@@ -298,18 +270,22 @@ def view_create(request: HttpRequest, account_id: int) -> HttpResponse:
     form = SavedViewForm(request.POST or None, initial={"name": initial_name})
     if request.method == "POST" and form.is_valid():
         try:
+            context = request_context(request)
             view = savedview_create(
                 account=request.account,
                 owner=request.user,
                 name=form.cleaned_data["name"],
                 filters=filters,
                 sharing=form.cleaned_data["sharing"],
+                ip=context.ip,
+                user_agent=context.user_agent,
+                url=context.url,
             )
         except ViewNameError as exc:
             form.add_error("name", str(exc))
         else:
             messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
-            return _go(request, log_url(account_id, str(view.id), view.filters))
+            return redirect_to(request, log_url(account_id, str(view.id), view.filters))
     return _form_page(
         request,
         {
@@ -330,43 +306,51 @@ def view_create(request: HttpRequest, account_id: int) -> HttpResponse:
 
 @_guard
 @require_POST
-def view_save(request: HttpRequest, account_id: int, view_id: int) -> HttpResponse:
+def view_save(request: AccountRequest, account_id: int, view_id: int) -> HttpResponse:
     """Store the current filters in an existing view."""
     view = _view_or_404(request, view_id)
     try:
+        context = request_context(request)
         savedview_save_filters(
             account=request.account,
             membership=request.membership,
             view=view,
             filters=_current_filters(request),
+            ip=context.ip,
+            user_agent=context.user_agent,
+            url=context.url,
         )
-    except PermissionError as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
-        return _go(request, log_url(account_id, str(view.id), _current_filters(request)))
+        return redirect_to(request, log_url(account_id, str(view.id), _current_filters(request)))
     messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
-    return _go(request, log_url(account_id, str(view.id), view.filters))
+    return redirect_to(request, log_url(account_id, str(view.id), view.filters))
 
 
 @_guard
 @require_http_methods(["GET", "POST"])
-def view_rename(request: HttpRequest, account_id: int, view_id: int) -> HttpResponse:
+def view_rename(request: AccountRequest, account_id: int, view_id: int) -> HttpResponse:
     view = _view_or_404(request, view_id)
     if not can_change(view=view, membership=request.membership):
         return _not_yours(request, view)
     form = SavedViewForm(request.POST or None, initial={"name": view.name}, with_sharing=False)
     if request.method == "POST" and form.is_valid():
         try:
+            context = request_context(request)
             savedview_rename(
                 account=request.account,
                 membership=request.membership,
                 view=view,
                 name=form.cleaned_data["name"],
+                ip=context.ip,
+                user_agent=context.user_agent,
+                url=context.url,
             )
         except ViewNameError as exc:
             form.add_error("name", str(exc))
         else:
             messages.success(request, _("View renamed."))
-            return _go(request, _back(request, view))
+            return redirect_to(request, _back(request, view))
     return _form_page(
         request,
         {
@@ -383,20 +367,24 @@ def view_rename(request: HttpRequest, account_id: int, view_id: int) -> HttpResp
 
 @_guard
 @require_http_methods(["GET", "POST"])
-def view_share(request: HttpRequest, account_id: int, view_id: int) -> HttpResponse:
+def view_share(request: AccountRequest, account_id: int, view_id: int) -> HttpResponse:
     view = _view_or_404(request, view_id)
     if not can_change(view=view, membership=request.membership):
         return _not_yours(request, view)
     form = SharingForm(request.POST or None, initial={"sharing": view.sharing})
     if request.method == "POST" and form.is_valid():
+        context = request_context(request)
         savedview_share(
             account=request.account,
             membership=request.membership,
             view=view,
             sharing=form.cleaned_data["sharing"],
+            ip=context.ip,
+            user_agent=context.user_agent,
+            url=context.url,
         )
         messages.success(request, _("Sharing updated."))
-        return _go(request, _back(request, view))
+        return redirect_to(request, _back(request, view))
     return _form_page(
         request,
         {
@@ -412,15 +400,23 @@ def view_share(request: HttpRequest, account_id: int, view_id: int) -> HttpRespo
 
 @_guard
 @require_http_methods(["GET", "POST"])
-def view_delete(request: HttpRequest, account_id: int, view_id: int) -> HttpResponse:
+def view_delete(request: AccountRequest, account_id: int, view_id: int) -> HttpResponse:
     view = _view_or_404(request, view_id)
     if not can_change(view=view, membership=request.membership):
         return _not_yours(request, view)
     if request.method == "POST":
-        savedview_delete(account=request.account, membership=request.membership, view=view)
+        context = request_context(request)
+        savedview_delete(
+            account=request.account,
+            membership=request.membership,
+            view=view,
+            ip=context.ip,
+            user_agent=context.user_agent,
+            url=context.url,
+        )
         messages.success(request, _("View “%(name)s” deleted.") % {"name": view.name})
         next_url = request.POST.get("next", "")
-        return _go(request, next_url if _is_local(next_url) else log_url(account_id, "all", {}))
+        return redirect_to(request, local_path(next_url) or log_url(account_id, "all", {}))
     return _form_page(
         request,
         {
@@ -438,17 +434,18 @@ def view_delete(request: HttpRequest, account_id: int, view_id: int) -> HttpResp
 
 @_guard
 @require_GET
-def views_manage(request: HttpRequest, account_id: int) -> TemplateResponse:
+def views_manage(request: AccountRequest, account_id: int) -> TemplateResponse:
     """Every view the person can see, with owner and sharing, to manage and create."""
     views = list(savedviews_visible(account=request.account, user=request.user))
+    summaries = filters_describe_many(account=request.account, filters=[v.filters for v in views])
     rows = [
         {
             "view": v,
             "url": log_url(account_id, str(v.id), v.filters),
             "can_change": can_change(view=v, membership=request.membership),
-            "summary": filters_describe(account=request.account, filters=v.filters),
+            "summary": summary,
         }
-        for v in views
+        for v, summary in zip(views, summaries, strict=True)
     ]
     return TemplateResponse(
         request,
@@ -470,22 +467,23 @@ def views_manage(request: HttpRequest, account_id: int) -> TemplateResponse:
 
 
 def _record_log_view(
-    request: HttpRequest, view: DefaultView | SavedView, state: dict[str, Any]
+    request: AccountRequest, view: DefaultView | SavedView, state: dict[str, Any]
 ) -> None:
     """Self-audit: one event per distinct view and filters a person opens, not one per page."""
     key = view_key(view)
     fingerprint = json.dumps([request.account.pk, key, state], sort_keys=True)
     if request.session.get(LAST_LOG_VIEW_KEY) == fingerprint:
         return
+    context = request_context(request)
     log_view_record(
         account=request.account,
         user=request.user,
         view_key=key,
         view_name=_stored_name(view),
         filters=state,
-        ip=client_ip(request),
-        user_agent=request.META.get("HTTP_USER_AGENT", ""),
-        url=request.get_full_path(),
+        ip=context.ip,
+        user_agent=context.user_agent,
+        url=context.url,
     )
     request.session[LAST_LOG_VIEW_KEY] = fingerprint
 
@@ -498,25 +496,18 @@ def _stored_name(view: DefaultView | SavedView) -> str:
     return view.name
 
 
-def _is_local(url: str) -> bool:
-    # A path on this site only: "//host" and "/\\host" are other sites to a browser.
-    return url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
+def _back(request: AccountRequest, view: SavedView | DefaultView) -> str:
+    next_url = request.POST.get("next") or request.GET.get("next")
+    return local_path(next_url) or log_url(request.account.pk, view_key(view), view.filters)
 
 
-def _back(request: HttpRequest, view: SavedView | DefaultView) -> str:
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if _is_local(next_url):
-        return next_url
-    return log_url(request.account.pk, view_key(view), view.filters)
-
-
-def _not_yours(request: HttpRequest, view: SavedView) -> HttpResponse:
+def _not_yours(request: AccountRequest, view: SavedView) -> HttpResponse:
     messages.error(request, _("Only the owner of this view can change it."))
     return redirect(_back(request, view))
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: UserRequest) -> HttpResponse:
     """The signed-in landing: the person's accounts; one account goes straight to its log."""
     memberships = memberships_of(user=request.user)
     if len(memberships) == 1 and request.GET.get("choose") is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
 from django.db import transaction
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.entitlements import Capability, entitlements_for
+from accounts.errors import DomainError, NotFound, Refused
 from accounts.models import Account, Membership
 from auditlog.models import Event
 from auditlog.services import Actor, EventInput, event_record
@@ -19,7 +21,7 @@ from crm.models import Association, PurgeLog, Record
 RESTORE_WINDOW = dt.timedelta(days=90)
 
 
-class RestoreRefused(Exception):
+class RestoreRefused(DomainError):
     """A restore that cannot happen; the message says why, for the person."""
 
 
@@ -72,11 +74,13 @@ def record_delete(
     *, account: Account, membership: Membership, record_id: int, info: RequestInfo
 ) -> Event:
     """Soft-delete a record (super admins); it stays restorable for 90 days."""
+    if membership.account_id != account.pk:
+        raise NotFound(_("This record does not exist."))
     if not membership.is_super_admin:
-        raise PermissionError(_("Only super admins can delete records here."))
+        raise Refused(_("Only super admins can delete records here."))
     record = Record.objects.select_for_update().filter(account=account, id=record_id).first()
     if record is None:
-        raise Record.DoesNotExist
+        raise NotFound(_("This record does not exist."))
     if record.deleted_at is not None:
         raise RestoreRefused(_("This record is already deleted."))
     record.deleted_at = timezone.now()
@@ -143,7 +147,7 @@ def restore_state(*, account: Account, membership: Membership, delete_event: Eve
         reason = _("This record was permanently deleted after 90 days.")
     elif record.deleted_at is None:
         reason = _("This record is not deleted.")
-    elif timezone.now() >= deadline:
+    elif deadline is None or timezone.now() >= deadline:
         reason = _("Records can be restored only within 90 days after deletion.")
     back = 0
     if record is not None and not reason:
@@ -151,7 +155,9 @@ def restore_state(*, account: Account, membership: Membership, delete_event: Eve
     return RestoreState(record, None, not reason, reason, deadline, back)
 
 
-def _associations_with_live_other(account: Account, record: Record):
+def _associations_with_live_other(
+    account: Account, record: Record
+) -> list[tuple[Association, Record]]:
     from crm.selectors import associations_of
 
     return [
@@ -169,12 +175,14 @@ def record_restore(
 
     The record row is locked, so of two simultaneous restores one wins and the other is told the
     record is already restored; nothing is duplicated."""
+    if membership.account_id != account.pk:
+        raise NotFound(_("This event does not exist."))
     entitlements_for(account=account).require(Capability.RESTORE_RECORDS)
     if not membership.is_super_admin:
-        raise PermissionError(_("Only super admins can restore records."))
+        raise Refused(_("Only super admins can restore records."))
     delete_event = Event.objects.filter(account=account, id=delete_event_id).first()
     if delete_event is None:
-        raise Event.DoesNotExist
+        raise NotFound(_("This event does not exist."))
     if (delete_event.category, delete_event.action) != ("crm_objects", "delete"):
         raise RestoreRefused(_("Only deletions of CRM records can be restored."))
     if not delete_event.object_id.isdigit():
@@ -188,7 +196,8 @@ def record_restore(
         raise RestoreRefused(_("This record was permanently deleted after 90 days."))
     if record.deleted_at is None or restore_event_of(account=account, delete_event=delete_event):
         raise RestoreRefused(_("This record was already restored."))
-    if timezone.now() >= restore_deadline(record):
+    deadline = restore_deadline(record)
+    if deadline is None or timezone.now() >= deadline:
         raise RestoreRefused(_("Records can be restored only within 90 days after deletion."))
     deleted_at = record.deleted_at
     record.deleted_at = None
@@ -211,35 +220,42 @@ def record_restore(
     )
 
 
-def records_purge(*, now: dt.datetime | None = None) -> int:
-    """Permanently delete records deleted more than 90 days ago, logging each; idempotent."""
+def records_purge(*, now: dt.datetime | None = None, batch_size: int = 500) -> int:
+    """Permanently delete records deleted more than 90 days ago with their associations, logging
+    each in its account; idempotent, and a fixed number of queries per batch of records."""
     from django_scopes import scopes_disabled
 
     cutoff = (now or timezone.now()) - RESTORE_WINDOW
     purged = 0
     with scopes_disabled():  # the daily purge spans accounts by design
         while True:
-            batch = list(
-                Record.objects.filter(deleted_at__lt=cutoff).order_by("account_id", "id")[:500]
-            )
-            if not batch:
-                return purged
             with transaction.atomic():
-                for record in batch:
-                    PurgeLog.objects.get_or_create(
-                        account_id=record.account_id,
-                        record_id=record.id,
-                        defaults={
-                            "object_type": record.object_type,
-                            "label": record.label,
-                            "deleted_at": record.deleted_at,
-                        },
-                    )
-                    Association.objects.filter(account_id=record.account_id).filter(
-                        from_record_id=record.id
-                    ).delete()
-                    Association.objects.filter(account_id=record.account_id).filter(
-                        to_record_id=record.id
-                    ).delete()
-                    Record.objects.filter(account_id=record.account_id, id=record.id).delete()
-                    purged += 1
+                # Locked, so a restore waiting on one of these rows then finds it purged, and a
+                # purge running at the same time skips the rows this one removes.
+                batch = list(
+                    Record.objects.select_for_update()
+                    .filter(deleted_at__lt=cutoff)
+                    .order_by("account_id", "id")
+                    .values_list("account_id", "id", "object_type", "label", "deleted_at")[
+                        :batch_size
+                    ]
+                )
+                if not batch:
+                    return purged
+                PurgeLog.objects.bulk_create(
+                    [
+                        PurgeLog(
+                            account_id=account_id,
+                            record_id=record_id,
+                            object_type=object_type,
+                            label=label,
+                            # Never None: only deleted records are in the batch.
+                            deleted_at=cast(dt.datetime, deleted_at),
+                        )
+                        for account_id, record_id, object_type, label, deleted_at in batch
+                    ],
+                    ignore_conflicts=True,  # logged by an earlier run: its log stands
+                )
+                # Associations go with their records (a cascade over each record's own account).
+                Record.objects.filter(pk__in=[(row[0], row[1]) for row in batch]).delete()
+                purged += len(batch)

@@ -7,18 +7,22 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.entitlements import entitlements_for
+from accounts.entitlements import RULES, Capability, entitlements_for
+from accounts.errors import DomainError
+from accounts.http import AccountRequest
+from accounts.links import redirect_to
+from accounts.models import Account
 from accounts.permissions import audit_log_access_required
+from auditlog.http import request_context
 from auditlog.models import Event
 from auditlog.pagination import Cursor, keyset_page
 from auditlog.selectors import event_get
-from auditlog.signals import client_ip
 from crm.models import ObjectType
 from crm.selectors import (
     associations_of,
@@ -40,13 +44,14 @@ TIMELINE_PAGE = 20
 LIST_PAGE = 100
 
 
-def _info(request: HttpRequest) -> RequestInfo:
-    return RequestInfo(ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", ""))
+def _info(request: AccountRequest) -> RequestInfo:
+    context = request_context(request)
+    return RequestInfo(ip=context.ip, user_agent=context.user_agent)
 
 
 @login_required
 @require_GET
-def record_list(request: HttpRequest, account_id: int) -> TemplateResponse:
+def record_list(request: AccountRequest, account_id: int) -> TemplateResponse:
     object_type = request.GET.get("type", "")
     if object_type not in ObjectType.values:
         object_type = ""
@@ -90,7 +95,7 @@ def record_list(request: HttpRequest, account_id: int) -> TemplateResponse:
 
 @login_required
 @require_GET
-def record_detail(request: HttpRequest, account_id: int, record_id: int) -> TemplateResponse:
+def record_detail(request: AccountRequest, account_id: int, record_id: int) -> TemplateResponse:
     """A record with its properties, associations, deleted state and audit timeline."""
     account = request.account
     record = record_get(account=account, record_id=record_id)
@@ -99,8 +104,8 @@ def record_detail(request: HttpRequest, account_id: int, record_id: int) -> Temp
     timeline = None
     restored = None
     can_see_log = request.membership.has_audit_log_access
+    entitlements = entitlements_for(account=account)
     if can_see_log:
-        entitlements = entitlements_for(account=account)
         after = Cursor.decode(request.GET["after"]) if request.GET.get("after") else None
         before = Cursor.decode(request.GET["before"]) if request.GET.get("before") else None
         timeline = keyset_page(
@@ -122,6 +127,7 @@ def record_detail(request: HttpRequest, account_id: int, record_id: int) -> Temp
             "restored": restored,
             "can_see_log": can_see_log,
             "restore_deadline": restore_deadline(record),
+            **_restore_plan(account),
             "can_delete": request.membership.is_super_admin and record.deleted_at is None,
         },
     )
@@ -129,7 +135,7 @@ def record_detail(request: HttpRequest, account_id: int, record_id: int) -> Temp
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def record_delete_view(request: HttpRequest, account_id: int, record_id: int) -> HttpResponse:
+def record_delete_view(request: AccountRequest, account_id: int, record_id: int) -> HttpResponse:
     record = record_get(account=request.account, record_id=record_id)
     if record is None:
         raise Http404(_("This record does not exist."))
@@ -146,20 +152,32 @@ def record_delete_view(request: HttpRequest, account_id: int, record_id: int) ->
         except RestoreRefused as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(
-                request,
+            deleted = (
                 _("%(type)s “%(label)s” deleted. It can be restored for 90 days.")
-                % {"type": record.type_label, "label": record.label},
+                if _restore_plan(request.account)["restore_on_plan"]
+                else _("%(type)s “%(label)s” deleted. It is permanently removed after 90 days.")
             )
+            messages.success(request, deleted % {"type": record.type_label, "label": record.label})
         return HttpResponseRedirect(reverse("crm:record", args=[account_id, record.id]))
     if record.deleted_at is not None:
         messages.info(request, _("This record is already deleted."))
         return HttpResponseRedirect(reverse("crm:record", args=[account_id, record.id]))
     template = "crm/record_delete.html" + ("#dialog" if request.htmx else "")
-    return TemplateResponse(request, template, {"nav": "crm", "record": record})
+    return TemplateResponse(
+        request, template, {"nav": "crm", "record": record, **_restore_plan(request.account)}
+    )
 
 
-def _delete_event_or_404(request: HttpRequest, event_id: int) -> Event:
+def _restore_plan(account: Account) -> dict[str, object]:
+    """Whether the account's tier restores deleted records, and which tier does: pages about a
+    deletion promise a restore only where there is one."""
+    return {
+        "restore_on_plan": entitlements_for(account=account).allows(Capability.RESTORE_RECORDS),
+        "restore_tier": RULES[Capability.RESTORE_RECORDS].tier.label,
+    }
+
+
+def _delete_event_or_404(request: AccountRequest, event_id: int) -> Event:
     event = event_get(
         account=request.account,
         entitlements=entitlements_for(account=request.account),
@@ -173,7 +191,7 @@ def _delete_event_or_404(request: HttpRequest, event_id: int) -> Event:
 @login_required
 @audit_log_access_required
 @require_GET
-def restore_panel(request: HttpRequest, account_id: int, event_id: int) -> TemplateResponse:
+def restore_panel(request: AccountRequest, account_id: int, event_id: int) -> TemplateResponse:
     """The Restore part of a Delete event's detail panel (loaded into the log's panel)."""
     event = _delete_event_or_404(request, event_id)
     state = restore_state(
@@ -185,7 +203,7 @@ def restore_panel(request: HttpRequest, account_id: int, event_id: int) -> Templ
 @login_required
 @audit_log_access_required
 @require_http_methods(["GET", "POST"])
-def restore(request: HttpRequest, account_id: int, event_id: int) -> HttpResponse:
+def restore(request: AccountRequest, account_id: int, event_id: int) -> HttpResponse:
     """Confirm (GET) and restore (POST) the record a CRM Delete event removed."""
     event = _delete_event_or_404(request, event_id)
     state = restore_state(
@@ -199,28 +217,26 @@ def restore(request: HttpRequest, account_id: int, event_id: int) -> HttpRespons
                 delete_event_id=event.id,
                 info=_info(request),
             )
-        except (RestoreRefused, PermissionError, PermissionDenied) as exc:
+        except DomainError as exc:  # by rule, role or tier: say why, nothing changed
             if request.htmx:
                 # Refused (restored meanwhile, past 90 days…): say why in the dialog itself.
                 return _restore_dialog(request, event, error=str(exc))
             messages.error(request, str(exc))
             target = reverse("console:event_detail", args=[account_id, event.id])
         else:
+            record = state.record
+            assert record is not None  # record_restore has just restored it
             messages.success(
                 request,
                 _("%(type)s “%(label)s” restored.")
-                % {"type": state.record.type_label, "label": state.record.label},
+                % {"type": record.type_label, "label": record.label},
             )
-            target = reverse("crm:record", args=[account_id, state.record.id])
-        if request.htmx:
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = target
-            return response
-        return HttpResponseRedirect(target)
+            target = reverse("crm:record", args=[account_id, record.id])
+        return redirect_to(request, target)
     return _restore_dialog(request, event)
 
 
-def _restore_dialog(request: HttpRequest, event: Event, *, error: str = "") -> TemplateResponse:
+def _restore_dialog(request: AccountRequest, event: Event, *, error: str = "") -> TemplateResponse:
     state = restore_state(
         account=request.account, membership=request.membership, delete_event=event
     )

@@ -38,7 +38,7 @@ class PersonSpec:
 class AccountSpec:
     name: str
     time_zone: str
-    tiers: dict[str, int]
+    tiers: dict[Product, Tier]
     people: tuple[PersonSpec, ...]
     teams: tuple[str, ...]
     share: float  # share of the generated events

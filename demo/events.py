@@ -130,7 +130,11 @@ class AccountStory:
         found += self.employee_visits(visits=min(150, max(12, total // 500)))
         found += self.moments()
         found += self.coverage()
-        return [e for e in found if self.start <= e.occurred_at <= self.now]
+        return [
+            e
+            for e in found
+            if e.occurred_at is not None and self.start <= e.occurred_at <= self.now
+        ]
 
     # --- time -----------------------------------------------------------------------------
 
@@ -456,7 +460,7 @@ class AccountStory:
         if sub == "two_factor":
             everyone = person.is_super_admin and rng.random() < 0.2
             action = "enable" if everyone or rng.random() < 0.8 else "disable"
-            target = (
+            subject = (
                 ("account", str(self.account.pk), self.account.name)
                 if everyone
                 else ("user", str(person.user.pk), person.user.email)
@@ -467,7 +471,7 @@ class AccountStory:
                 cat,
                 sub,
                 action,
-                obj=target,
+                obj=subject,
                 url="/settings/security/2fa",
                 metadata={
                     "details": {
@@ -493,7 +497,7 @@ class AccountStory:
                 },
             )
         if sub == "manual_email":
-            target = self.pick("any", when).user
+            recipient = self.pick("any", when).user
             kind = rng.choice(("Password reset", "Registration"))
             return ev(
                 when,
@@ -501,9 +505,9 @@ class AccountStory:
                 cat,
                 sub,
                 "send",
-                obj=("user", str(target.pk), target.email),
-                url=f"/settings/users/{target.pk}",
-                metadata={"details": {"email_type": kind, "recipient": target.email}},
+                obj=("user", str(recipient.pk), recipient.email),
+                url=f"/settings/users/{recipient.pk}",
+                metadata={"details": {"email_type": kind, "recipient": recipient.email}},
             )
         if sub == "never_log":
             address = f"{rng.choice(('legal', 'hr', 'board', 'payroll', 'ceo'))}@{domain}"
@@ -1005,7 +1009,7 @@ class AccountStory:
         sub = sub or rng.choice(("agent_configuration", "agent_knowledge"))
         if sub == "agent_configuration":
             action = rng.choice(("update", "update", "enable", "disable"))
-            metadata = (
+            metadata: dict[str, Any] = (
                 {"property": "tone", "before": "Professional", "after": "Friendly"}
                 if action == "update"
                 else {"details": {"channel": "Chat"}}
@@ -1206,7 +1210,7 @@ class AccountStory:
             )
         internal, label = rng.choice(data.PROPERTIES)
         action = rng.choice(("create", "update", "update", "delete"))
-        metadata = (
+        metadata: dict[str, Any] = (
             {"property": "options", "before": ["Net 30"], "after": ["Net 30", "Net 60"]}
             if action == "update"
             else {"details": {"type": "Dropdown select", "object": "Company"}}
@@ -1252,7 +1256,11 @@ class AccountStory:
             action = rng.choice(("update", "update", "enable", "disable"))
             if action == "update":
                 before, after = rng.sample(("5 minutes", "15 minutes", "1 hour"), 2)
-                metadata = {"property": "sync_frequency", "before": before, "after": after}
+                metadata: dict[str, Any] = {
+                    "property": "sync_frequency",
+                    "before": before,
+                    "after": after,
+                }
             else:
                 metadata = {"details": {"object_sync": rng.choice(("Contacts", "Deals"))}}
             return self.ev(
@@ -1330,6 +1338,8 @@ class AccountStory:
 
     def settings(self, when: dt.datetime, person: Person, sub: str | None = None) -> EventInput:
         rng = self.rng
+        before: str | bool  # preferences are texts; notification settings are switches
+        after: str | bool
         sub = (
             sub
             or rng.choices(("account_defaults", "user_preferences", "notifications"), (1, 4, 3))[0]
@@ -1456,7 +1466,7 @@ class AccountStory:
                         },
                     )
                 )
-            if plan.restored_delete is not None:
+            if plan.restored_delete is not None and plan.restored_at is not None:
                 deleted_at, by = plan.restored_delete
                 deleter = self.by_email.get(by.email, owner)
                 out.append(
@@ -1605,8 +1615,12 @@ class AccountStory:
                     {"property": "session_timeout", "before": "24 hours", "after": "12 hours"},
                 )
             )
-            out.append(self._role(100, boss, people.get("grace@northwind.example"), "add"))
-            out.append(self._role(20, boss, people.get("tom@northwind.example"), "remove"))
+            for change in (
+                self._role(100, boss, people.get("grace@northwind.example"), "add"),
+                self._role(20, boss, people.get("tom@northwind.example"), "remove"),
+            ):
+                if change is not None:
+                    out.append(change)
             out.append(
                 self._setting(
                     61,
@@ -1720,7 +1734,8 @@ class AccountStory:
 
 
 def _when(event: EventInput) -> dt.datetime:
-    return event.occurred_at  # type: ignore[return-value]
+    assert event.occurred_at is not None  # every demo event is dated when it is made
+    return event.occurred_at
 
 
 def _change(rng: random.Random, record: Record, owners: list[str]) -> tuple[str, Any, Any]:

@@ -112,7 +112,7 @@ def demo_seed(
             outcome = AccountResult(
                 name=spec.name,
                 account_id=account.pk,
-                tier=max(spec.tiers.values()).label,
+                tier=str(max(spec.tiers.values()).label),
                 records=len(plans),
             )
             if share and not Event.objects.filter(account=account).exists():

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TenantModel, tenant_row_id
+from notifications.models import EmailStatus
 
 
 class Kind(models.TextChoices):
@@ -26,14 +27,6 @@ class Status(models.TextChoices):
     DONE = "done", _("Ready")
     FAILED = "failed", _("Failed")
     EXPIRED = "expired", _("Expired")
-
-
-class EmailStatus(models.TextChoices):
-    NONE = "", _("No email")
-    PENDING = "pending", _("Sending")
-    SENDING = "sending", _("Sending")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Email not delivered")
 
 
 ACTIVE = (Status.PENDING, Status.RUNNING)
@@ -79,10 +72,12 @@ class ExportJob(TenantModel):
     gzipped = models.BooleanField(default=False)
     expires_at = models.DateTimeField(null=True, blank=True)
 
+    # The email with the link (and the small file), delivered like every email of the console.
     email_status = models.CharField(
         max_length=10, choices=EmailStatus.choices, default=EmailStatus.NONE, blank=True
     )
     email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
     # The Security activity / Export event that records the request.
     event_id = models.BigIntegerField(null=True, blank=True)
 

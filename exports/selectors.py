@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.entitlements import Capability, Entitlements, entitlements_for
+from accounts.errors import DomainError
 from accounts.models import Account, Membership, User
 from auditlog import catalog
-from auditlog.filters import DATE_PRESETS, EventFilter, actor_labels, normalize_filters
+from auditlog.filters import actor_labels, event_filter, filters_describe, normalize_filters
 from auditlog.models import ActorType, Event
 from auditlog.pagination import bounded_count
 from auditlog.selectors import event_get, events_visible
@@ -25,15 +26,27 @@ DATE_KEYS = ("date", "start", "end")
 EMPLOYEE_ACCESS_DAYS = 90
 
 
-class ExportRefused(Exception):
+class ExportRefused(DomainError):
     """An export that cannot be made; `reasons` maps each offending filter to why."""
 
     def __init__(self, reasons: dict[str, list[str]]) -> None:
         self.reasons = reasons
         super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in reasons.items()))
 
-    def __reduce__(self):  # pickled by Celery when a task fails with it
+    def __reduce__(self) -> tuple[type[ExportRefused], tuple[dict[str, list[str]]]]:
+        # Pickled by Celery when a task fails with it.
         return (type(self), (self.reasons,))
+
+
+def _content_refused(entitlements: Entitlements) -> ExportRefused:
+    return ExportRefused(
+        {
+            str(_("Category")): [
+                _("Exporting content activity needs %(rule)s.")
+                % {"rule": entitlements.reason(Capability.CONTENT_EXPORT)}
+            ]
+        }
+    )
 
 
 @dataclass
@@ -78,15 +91,12 @@ def export_queryset(
     Filters that no longer validate (a person left the account) refuse the export rather than
     being dropped, which would widen it."""
     data = {k: v for k, v in filters.items() if k not in DATE_KEYS}
-    filterset = EventFilter(
-        data,
-        events_visible(account=account, entitlements=entitlements),
-        account=account,
-        entitlements=entitlements,
-        tz=tz,
-    )
+    filterset = event_filter(account=account, filters=data, entitlements=entitlements, tz=tz)
     if filterset.errors:
-        raise ExportRefused(_reasons(filterset))
+        raise ExportRefused(filterset.problems())
+    # The Content gate may have closed since the request: refuse, never export it empty.
+    if data.get("category") == CONTENT and not entitlements.allows(Capability.CONTENT_EXPORT):
+        raise _content_refused(entitlements)
     queryset = filterset.qs
     if period_start is not None:
         queryset = queryset.filter(occurred_at__gte=period_start)
@@ -114,15 +124,6 @@ def employee_access_queryset(
     )
 
 
-def _reasons(filterset: EventFilter) -> dict[str, list[str]]:
-    reasons = {}
-    for name, errors in filterset.errors.items():
-        form_field = filterset.form.fields.get(name)
-        label = str(form_field.label) if form_field else name
-        reasons[label] = [str(e) for e in errors]
-    return reasons
-
-
 def export_plan(
     *,
     account: Account,
@@ -141,27 +142,15 @@ def export_plan(
     tz = zoneinfo.ZoneInfo(zone_name)
     entitlements = entitlements_for(account=account)
     filters = {} if whole_log else normalize_filters(filters)
-    filterset = EventFilter(
-        filters,
-        events_visible(account=account, entitlements=entitlements),
-        account=account,
-        entitlements=entitlements,
-        tz=tz,
-        now=now,
+    filterset = event_filter(
+        account=account, filters=filters, entitlements=entitlements, tz=tz, now=now
     )
     if filterset.errors:
-        raise ExportRefused(_reasons(filterset))
+        raise ExportRefused(filterset.problems())
     category = filters.get("category", "")
     content_allowed = entitlements.allows(Capability.CONTENT_EXPORT)
     if category == CONTENT and not content_allowed:
-        raise ExportRefused(
-            {
-                str(_("Category")): [
-                    _("Exporting content activity needs %(rule)s.")
-                    % {"rule": entitlements.reason(Capability.CONTENT_EXPORT)}
-                ]
-            }
-        )
+        raise _content_refused(entitlements)
     # Content activity is part of "every category" only where the account may export it.
     content_excluded = (
         not category
@@ -192,7 +181,7 @@ def export_plan(
         time_zone=zone_name,
         language=export_language(account=account, user=user),
         content_excluded=content_excluded,
-        described=describe_filters(account=account, filters=filters),
+        described=filters_describe(account=account, filters=filters),
     )
     if content_excluded:
         plan.notes.append(
@@ -202,43 +191,29 @@ def export_plan(
     return plan
 
 
-def describe_filters(*, account: Account, filters: dict[str, Any]) -> list[tuple[str, str]]:
-    """The filters in words, as (what, value) pairs; no filters reads as every category."""
-    described: list[tuple[str, str]] = []
-    category = filters.get("category")
-    described.append(
-        (_("Category"), catalog.label_of("category", category) if category else _("All categories"))
-    )
-    if filters.get("subcategory"):
-        sub = catalog.label_of("subcategory", filters["subcategory"])
-        described.append((_("Subcategory"), sub))
-    if filters.get("action"):
-        described.append((_("Action"), catalog.label_of("action", filters["action"])))
-    actors = filters.get("actor") or []
-    if actors:
-        labels = actor_labels(account=account, tokens=actors)
-        described.append((_("Changed by"), ", ".join(sorted(labels.get(t, t) for t in actors))))
-    presets = dict(DATE_PRESETS)
-    date = filters.get("date")
-    if date == "custom":
-        value = _("%(start)s to %(end)s") % {
-            "start": filters.get("start", "…"),
-            "end": filters.get("end", "…"),
-        }
-    else:
-        value = str(presets.get(date, _("Any time")))
-    described.append((_("Date"), value))
-    return described
-
-
-def export_summary(*, account: Account, job: ExportJob) -> str:
+def export_summary(
+    *, account: Account, job: ExportJob, labels: dict[str, str] | None = None
+) -> str:
     """What a job exported, in words for the Exports page: its filters' values, or "Whole log"."""
     if job.kind != Kind.AUDIT_LOG:
         return _("Last %(days)d days") % {"days": job.filters.get("days", EMPLOYEE_ACCESS_DAYS)}
     if job.whole_log:
         return _("Every category, any time")
-    described = describe_filters(account=account, filters=job.filters)
+    described = filters_describe(account=account, filters=job.filters, labels=labels)
     return " · ".join(value for _what, value in described)
+
+
+def export_summaries(*, account: Account, jobs: list[ExportJob]) -> list[str]:
+    """What each job exported, in order; the people and teams their filters name are looked up
+    together, so the Exports page and its poll cost the same queries however many jobs it lists."""
+    tokens = {
+        token
+        for job in jobs
+        if job.kind == Kind.AUDIT_LOG and not job.whole_log
+        for token in job.filters.get("actor") or []
+    }
+    labels = actor_labels(account=account, tokens=sorted(tokens))
+    return [export_summary(account=account, job=job, labels=labels) for job in jobs]
 
 
 def exports_of(*, account: Account, user: User, limit: int = 50) -> list[ExportJob]:

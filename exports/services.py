@@ -33,11 +33,12 @@ from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
 from accounts.entitlements import Capability, entitlements_for
+from accounts.errors import NotFound, Refused
 from accounts.models import Account, Membership, User
 from accounts.selectors import teams_of_account
 from auditlog.services import Actor, EventInput, event_record
 from exports import writers
-from exports.models import ACTIVE, EmailStatus, ExportJob, Kind, Status
+from exports.models import ACTIVE, ExportJob, Kind, Status
 from exports.selectors import (
     EMPLOYEE_ACCESS_DAYS,
     ExportPlan,
@@ -48,16 +49,16 @@ from exports.selectors import (
     export_zone,
 )
 from notifications import dispatch
+from notifications.delivery import Attachment, EmailMessage, email_deliver, email_release_stuck
+from notifications.models import EmailStatus
 from notifications.models import Kind as NotificationKind
-from notifications.services import Attachment, EmailMessage, absolute_url, email_send
+from notifications.services import absolute_url
 
 logger = logging.getLogger(__name__)
 
-MAX_EMAIL_ATTEMPTS = 4
 # Named, not imported: the tasks call these services.
 EXPORT_RUN_TASK = "exports.tasks.export_run"
 EXPORT_EMAIL_TASK = "exports.tasks.export_email_send"
-EMAIL_SENDING_RELEASE = dt.timedelta(minutes=10)
 
 
 # Requesting -------------------------------------------------------------------------------
@@ -303,6 +304,8 @@ def export_source(*, job: ExportJob) -> tuple[str, list[writers.Column], int]:
     entitlements = entitlements_for(account=account)
     with translation.override(job.language):
         if job.kind == Kind.EMPLOYEE_ACCESS:
+            # Its period is always frozen by the request: the 90 days up to that moment.
+            assert job.period_start is not None and job.period_end is not None
             queryset = employee_access_queryset(
                 account=account,
                 entitlements=entitlements,
@@ -341,6 +344,23 @@ def download_name(job: ExportJob) -> str:
     return f"auditdesk-{kind}-{job.account_id}-{job.id}-{stamp:%Y%m%d-%H%M}{suffix}"
 
 
+def _require_still_allowed(*, job: ExportJob) -> None:
+    """The requester may have lost access since the request: the run refuses rather than write
+    a file of what they may no longer read (the Content gate is checked with the filters)."""
+    membership = (
+        Membership.objects.filter(account_id=job.account_id, user_id=job.requester_id)
+        .select_related("user")
+        .first()
+    )
+    if membership is None or not membership.user.is_active:
+        raise Refused(_("You do not have access to the audit logs of this account."))
+    if job.kind == Kind.EMPLOYEE_ACCESS:
+        if not (membership.is_active and membership.is_super_admin):
+            raise Refused(_("Only super admins export employee access history."))
+    elif not membership.has_audit_log_access:
+        raise Refused(_("You do not have access to the audit logs of this account."))
+
+
 def export_run(*, job: ExportJob) -> bool:
     """Build the job's file and deliver it, once: False when another run holds or finished it.
     Failures release the job for a retry and propagate; the task decides when to give up."""
@@ -350,6 +370,7 @@ def export_run(*, job: ExportJob) -> bool:
     heartbeat = None
     tmp_path = None
     try:
+        _require_still_allowed(job=job)
         heartbeat = _Heartbeat(job, token, job.estimated_rows)  # beats while the rows are counted
         sql, columns, total = export_source(job=job)
         heartbeat.total = max(total, 1)
@@ -515,26 +536,8 @@ def export_fail(*, job: ExportJob, reason: str, token: int | None = None) -> boo
 def export_email_deliver(*, job: ExportJob) -> bool:
     """Email the requester the download link, and the file when it is small, once. A failure
     counts an attempt and raises; after the last the job stays done, its email marked failed."""
-    claimed = ExportJob.objects.filter(
-        account_id=job.account_id, id=job.id, status=Status.DONE,
-        email_status=EmailStatus.PENDING,
-    ).update(email_status=EmailStatus.SENDING, heartbeat_at=timezone.now())  # fmt: skip
-    if not claimed:
-        return False
-    job.refresh_from_db()
-    try:
-        email_send(message=_email(job))
-    except Exception:
-        attempts = job.email_attempts + 1
-        status = EmailStatus.FAILED if attempts >= MAX_EMAIL_ATTEMPTS else EmailStatus.PENDING
-        ExportJob.objects.filter(account_id=job.account_id, id=job.id).update(
-            email_attempts=attempts, email_status=status, heartbeat_at=timezone.now()
-        )
-        raise
-    ExportJob.objects.filter(account_id=job.account_id, id=job.id).update(
-        email_status=EmailStatus.SENT, email_attempts=job.email_attempts + 1
-    )
-    return True
+    rows = ExportJob.objects.filter(account_id=job.account_id, id=job.id, status=Status.DONE)
+    return email_deliver(rows=rows, message=lambda: _email(job))
 
 
 def _email(job: ExportJob) -> EmailMessage:
@@ -575,6 +578,8 @@ def export_download_record(
     *, account: Account, user: User, job: ExportJob, ip: str | None, user_agent: str, url: str
 ) -> None:
     """Record that a person downloaded an export's file (Security activity / Export)."""
+    if job.account_id != account.pk:
+        raise NotFound(_("This export does not exist."))
     event_record(
         account=account,
         entry=EventInput(
@@ -623,11 +628,7 @@ def exports_sweep(
             .select_related("account", "requester")
             .order_by("created_at")[:500]
         )
-        ExportJob.objects.filter(
-            status=Status.DONE,
-            email_status=EmailStatus.SENDING,
-            heartbeat_at__lt=now - EMAIL_SENDING_RELEASE,
-        ).update(email_status=EmailStatus.PENDING)
+        email_release_stuck(rows=ExportJob.objects.filter(status=Status.DONE), now=now)
         emails = list(
             ExportJob.objects.filter(
                 status=Status.DONE,

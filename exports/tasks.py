@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING, Any
 
-import psycopg
+from billiard.einfo import ExceptionInfo
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from django.db import InterfaceError, OperationalError
+from celery.utils.time import get_exponential_backoff_interval
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
+from accounts.errors import DomainError
+from notifications.transient import is_transient
+
+if TYPE_CHECKING:
+    from accounts.models import Account
+    from exports.models import ExportJob
+
 logger = logging.getLogger(__name__)
 
-# Worth another try: the database or the disk hiccuped. Anything else is a bug or a refusal.
-TRANSIENT = (OperationalError, InterfaceError, psycopg.OperationalError, OSError)
 
-
-def _job(account_id: int, job_id: int):
+def _job(account_id: int, job_id: int) -> tuple[Account | None, ExportJob | None]:
     from accounts.models import Account
     from exports.models import ExportJob
 
@@ -35,16 +40,27 @@ def _job(account_id: int, job_id: int):
 
 
 class ExportRunTask(Task):
-    def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
+    # Set from the task's options; export_run computes its own retry countdown from them.
+    retry_backoff: int
+    retry_backoff_max: int
+    retry_jitter: bool
+
+    def on_failure(
+        self,
+        exc: Exception,
+        task_id: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        einfo: ExceptionInfo,
+    ) -> None:
         """After the last retry, or at once for an error no retry mends: the job failed."""
-        from exports.selectors import ExportRefused
         from exports.services import export_fail
 
         account, job = _job(*args)
         if job is None:
             return
         with scope(account=account), translation.override(job.language):
-            if isinstance(exc, ExportRefused):
+            if isinstance(exc, DomainError):
                 reason = _("The export was refused: %(why)s") % {"why": exc}
             elif isinstance(exc, SoftTimeLimitExceeded):
                 reason = _("The export took longer than the time limit allows.")
@@ -60,7 +76,6 @@ class ExportRunTask(Task):
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT,
     retry_backoff=5,
     retry_backoff_max=300,
     retry_jitter=True,
@@ -68,7 +83,7 @@ class ExportRunTask(Task):
     soft_time_limit=60 * 50,
     time_limit=60 * 55,
 )
-def export_run(self, account_id: int, job_id: int) -> bool:
+def export_run(self: ExportRunTask, account_id: int, job_id: int) -> bool:
     """Build and deliver one export; a second delivery of the same job does nothing."""
     from exports.services import export_run as run
 
@@ -76,7 +91,18 @@ def export_run(self, account_id: int, job_id: int) -> bool:
     if job is None:
         return False
     with scope(account=account):
-        return run(job=job)
+        try:
+            return run(job=job)
+        except Exception as exc:
+            if not is_transient(exc):
+                raise  # a refusal or a bug: on_failure fails the job at once
+            countdown = get_exponential_backoff_interval(
+                factor=self.retry_backoff,
+                retries=self.request.retries,
+                maximum=self.retry_backoff_max,
+                full_jitter=self.retry_jitter,
+            )
+            raise self.retry(exc=exc, countdown=countdown) from exc
 
 
 @shared_task(
@@ -87,8 +113,9 @@ def export_run(self, account_id: int, job_id: int) -> bool:
     soft_time_limit=120,
     time_limit=180,
 )
-def export_email_send(self, account_id: int, job_id: int) -> bool:
-    """Email a finished export; failures retry with backoff, then the email is marked failed."""
+def export_email_send(self: Task[Any, Any], account_id: int, job_id: int) -> bool:
+    """Email a finished export; transient failures retry with backoff, then the email is marked
+    failed, as it is at once for a permanent one."""
     from exports.models import EmailStatus
     from exports.services import export_email_deliver
 
@@ -99,11 +126,13 @@ def export_email_send(self, account_id: int, job_id: int) -> bool:
         try:
             return export_email_deliver(job=job)
         except Exception as exc:
-            job.refresh_from_db(fields=["email_status"])
-            if job.email_status == EmailStatus.FAILED:
-                logger.warning("export %s: email not delivered: %r", job.id, exc)
-                return False
-            raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc
+            if is_transient(exc):
+                job.refresh_from_db(fields=["email_status"])
+                if job.email_status != EmailStatus.FAILED:
+                    raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc
+            # Out of attempts, or a rejection another try would repeat: the email is marked failed.
+            logger.warning("export %s: email not delivered: %r", job.id, exc)
+            return False
 
 
 @shared_task(name="exports.tasks.exports_sweep", acks_late=True)

@@ -5,45 +5,39 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import AccountRequest, AccountView, P
+from accounts.links import redirect_to
 from accounts.permissions import audit_log_access_required
 from auditlog.filters import normalize_filters
-from auditlog.signals import client_ip
-from console.saved_views import view_key, view_resolve
-from console.views import log_url
+from auditlog.http import request_context
+from console.saved_views import log_url, view_key, view_resolve
 from exports.models import ExportJob, Status
 from exports.selectors import (
     ExportRefused,
     export_download_allowed,
     export_get,
     export_plan,
-    export_summary,
+    export_summaries,
     exports_of,
 )
 from exports.services import download_name, export_download_record, export_request
 from exports.writers import audit_log_columns
 
 
-def _guard(view):
+def _guard(view: AccountView[P]) -> AccountView[P]:
     return login_required(audit_log_access_required(view))
-
-
-def _go(request: HttpRequest, url: str) -> HttpResponse:
-    if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return HttpResponseRedirect(url)
 
 
 @_guard
 @require_http_methods(["GET", "POST"])
-def export_dialog(request: HttpRequest, account_id: int) -> HttpResponse:
+def export_dialog(request: AccountRequest, account_id: int) -> HttpResponse:
     """What "Export report" will export (view, filters in words, dates, about how many rows,
     columns, format), and **Export** to confirm it."""
     account, membership = request.account, request.membership
@@ -55,6 +49,7 @@ def export_dialog(request: HttpRequest, account_id: int) -> HttpResponse:
     whole_log = source.get("scope") == "all"
     refused: ExportRefused | None = None
     if request.method == "POST":
+        client = request_context(request)
         try:
             export_request(
                 account=account,
@@ -62,8 +57,8 @@ def export_dialog(request: HttpRequest, account_id: int) -> HttpResponse:
                 filters=filters,
                 view_name=str(view.name),
                 whole_log=whole_log,
-                ip=client_ip(request),
-                user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                ip=client.ip,
+                user_agent=client.user_agent,
                 url=back,
             )
         except ExportRefused as exc:
@@ -73,7 +68,7 @@ def export_dialog(request: HttpRequest, account_id: int) -> HttpResponse:
                 request,
                 _("Export requested. We will email you and notify you here when it is ready."),
             )
-            return _go(request, reverse("exports:list", args=[account_id]))
+            return redirect_to(request, reverse("exports:list", args=[account_id]))
     plan = whole = None
     try:
         plan = export_plan(
@@ -108,14 +103,14 @@ def export_dialog(request: HttpRequest, account_id: int) -> HttpResponse:
 
 @_guard
 @require_GET
-def export_list(request: HttpRequest, account_id: int) -> TemplateResponse:
+def export_list(request: AccountRequest, account_id: int) -> TemplateResponse:
     """My exports: status, rows, size, expiry and download; polled while any is running."""
     jobs = exports_of(account=request.account, user=request.user)
-    for job in jobs:
-        job.summary = export_summary(account=request.account, job=job)
+    summaries = export_summaries(account=request.account, jobs=jobs)
     context = {
         "nav": "exports",
         "jobs": jobs,
+        "rows": list(zip(jobs, summaries, strict=True)),
         "active": any(job.is_active for job in jobs),
         "list_url": reverse("exports:list", args=[account_id]),
     }
@@ -123,7 +118,7 @@ def export_list(request: HttpRequest, account_id: int) -> TemplateResponse:
     return TemplateResponse(request, template, context)
 
 
-def _unavailable(request: HttpRequest, job: ExportJob, status: int) -> TemplateResponse:
+def _unavailable(request: AccountRequest, job: ExportJob, status: int) -> TemplateResponse:
     return TemplateResponse(
         request,
         "exports/unavailable.html",
@@ -134,7 +129,7 @@ def _unavailable(request: HttpRequest, job: ExportJob, status: int) -> TemplateR
 
 @_guard
 @require_GET
-def export_download(request: HttpRequest, account_id: int, job_id: int) -> HttpResponse:
+def export_download(request: AccountRequest, account_id: int, job_id: int) -> HttpResponseBase:
     """The export's file, for the requester or a member allowed to see its audit event; each
     download is checked again and recorded, and an expired file is gone (410)."""
     job = export_get(account=request.account, job_id=job_id)
@@ -148,13 +143,14 @@ def export_download(request: HttpRequest, account_id: int, job_id: int) -> HttpR
         handle = default_storage.open(job.file.name, "rb")
     except FileNotFoundError:
         return _unavailable(request, job, 410)
+    context = request_context(request)
     export_download_record(
         account=request.account,
         user=request.user,
         job=job,
-        ip=client_ip(request),
-        user_agent=request.META.get("HTTP_USER_AGENT", ""),
-        url=request.get_full_path(),
+        ip=context.ip,
+        user_agent=context.user_agent,
+        url=context.url,
     )
     return FileResponse(
         handle,

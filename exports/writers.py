@@ -13,17 +13,23 @@ import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import IO
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
 from django.db import connection
+from django.db.backends.postgresql.operations import DatabaseOperations
 from django.db.models import Case, Expression, F, Func, Q, QuerySet, TextField, Value, When
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Concat
 from django.utils.translation import gettext as _
 
 from accounts.models import Department
 from auditlog import catalog
 from auditlog.models import ActorType, Event
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler
 
 # OWASP's CSV-injection rule: a cell starting with one of these is prefixed with a single quote,
 # so a spreadsheet shows it as text instead of running it as a formula.
@@ -41,7 +47,15 @@ class Neutralised(Func):
 
     output_field = TextField()
 
-    def as_sql(self, compiler, connection, **extra):
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, list[str | int]]:
         sql, params = compiler.compile(self.source_expressions[0])
         marks = ", ".join(["%s"] * len(FORMULA_TRIGGERS))
         return (
@@ -56,12 +70,21 @@ class Label(Func):
 
     output_field = TextField()
 
-    def __init__(self, *expressions: Expression, labels: dict[str, str]) -> None:
+    def __init__(self, *expressions: Combinable, labels: dict[str, str]) -> None:
         super().__init__(*expressions)
         self.labels = labels
 
-    def as_sql(self, compiler, connection, **extra):
-        parts, params = [], []
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, list[str | int]]:
+        parts: list[str] = []
+        params: list[str | int] = []
         for expression in self.source_expressions:
             sql, part_params = compiler.compile(expression)
             parts.append(sql)
@@ -118,7 +141,15 @@ class Teams(Func):
         super().__init__(F("actor_team_ids"))
         self.names = {str(k): neutralise(v) for k, v in names.items()}
 
-    def as_sql(self, compiler, connection, **extra):
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, list[str | int]]:
         ids, params = compiler.compile(self.source_expressions[0])
         names = json.dumps(self.names)
         return (
@@ -212,7 +243,9 @@ def select_sql(queryset: QuerySet[Event], columns: Sequence[Column]) -> str:
     ]
     rows = queryset.annotate(**annotations).order_by("-occurred_at", "-id").values_list(*names)
     sql, params = rows.query.sql_with_params()
-    return connection.ops.compose_sql(sql, params)
+    ops = connection.ops
+    assert isinstance(ops, DatabaseOperations)  # PostgreSQL only (settings)
+    return ops.compose_sql(sql, params)
 
 
 def header_bytes(columns: Sequence[Column]) -> bytes:
@@ -232,11 +265,17 @@ class Written:
     seconds: float
 
 
+class BinaryWriter(Protocol):
+    """Where a CSV is streamed: a file, or a gzip stream over one."""
+
+    def write(self, data: bytes | bytearray, /) -> int: ...
+
+
 def copy_csv(
     *,
     sql: str,
     columns: Sequence[Column],
-    out: IO[bytes],
+    out: BinaryWriter,
     time_zone: str,
     on_progress: Callable[[int], None],
     progress_every: float | None = None,

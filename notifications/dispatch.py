@@ -23,7 +23,7 @@ def enqueue(task_name: str, args: Sequence[object]) -> bool:
 
     Tasks are named, not imported, so a service never imports the tasks that call it."""
     try:
-        current_app.tasks[task_name].apply_async(args=list(args), retry=False)
+        current_app.tasks[task_name].apply_async(args=tuple(args), retry=False)
     except Exception as exc:  # broker down or unreachable: the sweep will pick the row up
         logger.warning("could not enqueue %s%r: %s", task_name, tuple(args), exc)
         return False

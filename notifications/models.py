@@ -39,6 +39,7 @@ class Notification(TenantModel):
         max_length=10, choices=EmailStatus.choices, default=EmailStatus.NONE, blank=True
     )
     email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [

@@ -2,14 +2,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AccountRequest
+from accounts.links import local_path, referer_path
 from notifications.selectors import notifications_of
 from notifications.services import (
     notification_mark_read,
@@ -19,7 +20,7 @@ from notifications.services import (
 
 @login_required
 @require_GET
-def notification_list(request: HttpRequest, account_id: int) -> TemplateResponse:
+def notification_list(request: AccountRequest, account_id: int) -> TemplateResponse:
     """The notification centre: newest first; the bell's dropdown renders the first few."""
     compact = request.htmx and request.GET.get("compact")
     items = notifications_of(
@@ -34,19 +35,19 @@ def notification_list(request: HttpRequest, account_id: int) -> TemplateResponse
     return TemplateResponse(request, template, context)
 
 
-def _back(request: HttpRequest, account_id: int) -> HttpResponseRedirect:
+def _back(request: AccountRequest, account_id: int) -> HttpResponseRedirect:
     """Back to the page the person came from (this site only), else the notification centre."""
-    target = request.POST.get("next") or request.META.get("HTTP_REFERER", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return HttpResponseRedirect(target)
-    return HttpResponseRedirect(reverse("notifications:list", args=[account_id]))
+    target = local_path(request.POST.get("next")) or referer_path(
+        request.META.get("HTTP_REFERER"), host=request.get_host()
+    )
+    return HttpResponseRedirect(target or reverse("notifications:list", args=[account_id]))
 
 
 @login_required
 @require_POST
-def notification_read(request: HttpRequest, account_id: int, notification_id: int) -> HttpResponse:
+def notification_read(
+    request: AccountRequest, account_id: int, notification_id: int
+) -> HttpResponse:
     """Mark one notification read without following its link."""
     found = notification_mark_read(
         account=request.account, user=request.user, notification_id=notification_id
@@ -58,7 +59,9 @@ def notification_read(request: HttpRequest, account_id: int, notification_id: in
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def notification_open(request: HttpRequest, account_id: int, notification_id: int) -> HttpResponse:
+def notification_open(
+    request: AccountRequest, account_id: int, notification_id: int
+) -> HttpResponse:
     """Mark the notification read and follow its link."""
     found = notification_mark_read(
         account=request.account, user=request.user, notification_id=notification_id
@@ -74,14 +77,14 @@ def notification_open(request: HttpRequest, account_id: int, notification_id: in
         .values_list("url", flat=True)
         .first()
     )
-    if target and target.startswith("/") and not target.startswith("//"):
-        return HttpResponseRedirect(target)
-    return HttpResponseRedirect(reverse("notifications:list", args=[account_id]))
+    return HttpResponseRedirect(
+        local_path(target) or reverse("notifications:list", args=[account_id])
+    )
 
 
 @login_required
 @require_POST
-def notification_read_all(request: HttpRequest, account_id: int) -> HttpResponse:
+def notification_read_all(request: AccountRequest, account_id: int) -> HttpResponse:
     count = notifications_mark_all_read(account=request.account, user=request.user)
     messages.success(
         request,

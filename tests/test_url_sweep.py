@@ -1,22 +1,25 @@
-"""Every account URL, requested by a member of another account, answers 404 (house style §5.7).
+"""Another account's URLs and objects answer 404, whoever asks (house style §5.7, ENGINEERING §4).
 
-The sweep walks config.urls through every include. Each URL keyword is filled from KWARG_VALUES
-with a real object of the *other* account, so a view that forgot its tenant filter would find
-it. A new route with a keyword the map does not know fails the sweep: add the keyword (and an
-object of `other_account` for it) below, so the new route is covered.
+The sweep walks config.urls through every include and requests each account route, GET and
+POST, as a member of their own account: under the other account's prefix (the tenancy
+middleware answers), and under their own prefix with the other account's object ids (the view
+itself must answer, for a super admin and for a member with audit-log access alike), and with
+ids no row has. Each URL keyword is filled from KWARG_VALUES with a real object of the *other*
+account, so a view that forgot its tenant filter would find it. A new route with a keyword the
+map does not know fails the sweep: add the keyword (and how to make an object for it) below, so
+the new route is covered.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 import pytest
 from django.apps import apps
 from django.http import HttpResponse
-from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, path, reverse
-from django.urls.resolvers import LocalePrefixPattern, RegexPattern, RoutePattern
+from django.urls import NoReverseMatch, URLResolver, path
+from django.urls.resolvers import RegexPattern
 
 from accounts.models import Account, Role, User
 from auditlog.models import Event
@@ -28,66 +31,11 @@ from tests.factories import (
     TeamFactory,
     member_of,
 )
+from tests.routes import ACCOUNT_KWARG, Route, fill, product_routes, walk
 
 pytestmark = pytest.mark.django_db
 
-ACCOUNT_KWARG = "account_id"
-POSITIONAL = "<positional group>"
 SECRET = "Not for outsiders"
-
-
-@dataclass(frozen=True)
-class Route:
-    name: str | None  # namespaced, e.g. "console:events"
-    text: str  # the joined route, for messages
-    kwargs: frozenset[str]
-    chain: tuple  # the patterns from the root, to fill an unnamed route
-
-
-def _kwargs_of(pattern) -> frozenset[str]:
-    if isinstance(pattern, RoutePattern):
-        return frozenset(pattern.converters)
-    if isinstance(pattern, RegexPattern):
-        names = frozenset(pattern.regex.groupindex)
-        # An unnamed group is a positional argument the sweep cannot name.
-        return names | {POSITIONAL} if pattern.regex.groups > len(names) else names
-    return frozenset()
-
-
-def walk(
-    resolver: URLResolver,
-    text: str = "",
-    namespaces: tuple[str, ...] = (),
-    kwargs: frozenset[str] = frozenset(),
-    chain: tuple = (),
-) -> Iterator[Route]:
-    for entry in resolver.url_patterns:
-        own_text = text + str(entry.pattern)
-        own_kwargs = kwargs | _kwargs_of(entry.pattern)
-        own_chain = (*chain, entry.pattern)
-        if isinstance(entry, URLResolver):
-            spaces = (*namespaces, entry.namespace) if entry.namespace else namespaces
-            yield from walk(entry, own_text, spaces, own_kwargs, own_chain)
-        elif isinstance(entry, URLPattern):
-            name = ":".join((*namespaces, entry.name)) if entry.name else None
-            yield Route(name=name, text=own_text, kwargs=own_kwargs, chain=own_chain)
-
-
-_PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<parameter>[^>]+)>")
-
-
-def _fill(route: Route, values: Mapping[str, object]) -> str:
-    parts = []
-    for pattern in route.chain:
-        if isinstance(pattern, RoutePattern):
-            parts.append(_PARAMETER.sub(lambda m: str(values[m["parameter"]]), str(pattern)))
-        elif isinstance(pattern, LocalePrefixPattern):
-            parts.append(pattern.language_prefix)
-        elif route.name:  # a regex somewhere on the way: let Django build it
-            return reverse(route.name, kwargs={k: values[k] for k in route.kwargs})
-        else:
-            raise NoReverseMatch(f"unnamed regex route {route.text!r}: give it a name")
-    return "/" + "".join(parts)
 
 
 def plan(
@@ -113,7 +61,7 @@ def plan(
             )
             continue
         try:
-            urls.append((route, _fill(route, values)))
+            urls.append((route, fill(route, values)))
         except NoReverseMatch as exc:
             problems.append(f"{route.text}: cannot build a URL ({exc})")
     return urls, problems
@@ -121,7 +69,7 @@ def plan(
 
 @dataclass(frozen=True)
 class Target:
-    """The account the requester is a stranger to, with its owner and one event."""
+    """An account with one person and one event, in which the sweep makes objects for ids."""
 
     account: Account
     owner: User
@@ -187,7 +135,7 @@ def target(other_account: Account, record_event) -> Target:
 def test_every_account_url_answers_404_to_a_member_of_another_account(
     client_for, super_admin: User, target: Target
 ):
-    urls, problems = plan(list(walk(get_resolver())), LazyValues(target))
+    urls, problems = plan(product_routes(), LazyValues(target))
 
     assert not problems, "account routes the sweep cannot cover:\n" + "\n".join(problems)
     assert "console:events" in {route.name for route, _ in urls}, "the sweep found no routes"
@@ -202,6 +150,83 @@ def test_every_account_url_answers_404_to_a_member_of_another_account(
                     f"{method.__name__.upper()} {url} ({route.name}): {response.status_code}"
                 )
     assert not wrong, "account URLs that answer a non-member:\n" + "\n".join(wrong)
+
+
+@pytest.fixture(params=["super_admin", "member"])
+def requester(request) -> User:
+    """A super admin (every role check passes, so only the id can refuse) and a member with
+    audit-log access (a role check must not answer 403 before the id is found absent)."""
+    return request.getfixturevalue(request.param)
+
+
+@pytest.fixture
+def own(account: Account, requester: User, record_event) -> Target:
+    """The requester's own account, with objects of each kind for the ids not being swapped."""
+    return Target(account=account, owner=requester, event=record_event(account, actor=requester))
+
+
+def foreign_mixes(route: Route) -> list[set[str]]:
+    """Which ids of the route are the other account's: each one alone (the rest are the
+    requester's own, so a view that checks only its first id is caught), then all of them."""
+    ids = route.object_kwargs
+    return [{name} for name in ids] + ([set(ids)] if len(ids) > 1 else [])
+
+
+def not_404(client, url: str, what: str) -> list[str]:
+    """Each method the route takes must answer 404, without the other account's data."""
+    wrong, accepted = [], 0
+    for method in ("GET", "POST"):
+        response = getattr(client, method.lower())(url)
+        if response.status_code == 405 and method not in response.get("Allow", ""):
+            continue  # the route does not take this method at all
+        accepted += 1
+        if response.status_code != 404 or SECRET.encode() in response.content:
+            wrong.append(f"{method} {url} ({what}): {response.status_code}")
+    return wrong if accepted else [f"{url} ({what}): answers neither GET nor POST"]
+
+
+def test_another_accounts_object_under_ones_own_account_answers_404_from_the_view(
+    client_for, requester: User, own: Target, target: Target
+):
+    routes, mine, theirs = product_routes(), LazyValues(own), LazyValues(target)
+    _, problems = plan(routes, theirs)
+    assert not problems, "account routes the sweep cannot cover:\n" + "\n".join(problems)
+
+    client = client_for(requester)
+    visited, wrong = set(), []
+    for route in routes:
+        if ACCOUNT_KWARG not in route.kwargs:
+            continue
+        for foreign in foreign_mixes(route):
+            values = {ACCOUNT_KWARG: own.account.pk} | {
+                name: (theirs if name in foreign else mine)[name] for name in route.object_kwargs
+            }
+            what = f"{route.name}, other account's {sorted(foreign)}"
+            wrong += not_404(client, fill(route, values), what)
+            visited.add(route.name)
+
+    assert {"console:comment_edit", "crm:restore", "exports:download", "notifications:read"} <= (
+        visited
+    ), "the sweep found no routes with object ids"
+    assert not wrong, "views that do not answer 404 to another account's object:\n" + "\n".join(
+        wrong
+    )
+
+
+# An id no row has: one inside PostgreSQL's bigint, one beyond it (a URL can carry any digits).
+ABSENT_IDS = (2**62, 10**20)
+
+
+def test_an_id_no_row_has_answers_404(client_for, super_admin: User, account: Account):
+    client = client_for(super_admin)
+    wrong = []
+    for route in product_routes():
+        if ACCOUNT_KWARG not in route.kwargs or not route.object_kwargs:
+            continue
+        for absent in ABSENT_IDS:
+            values = {ACCOUNT_KWARG: account.pk} | dict.fromkeys(route.object_kwargs, absent)
+            wrong += not_404(client, fill(route, values), f"{route.name}, no such id")
+    assert not wrong, "views that do not answer 404 to an id no row has:\n" + "\n".join(wrong)
 
 
 def _view(request, **kwargs) -> HttpResponse:

@@ -115,6 +115,16 @@
     }
   });
 
+  // A comment changed: its row's open-comment indicator follows, when that row is on this page
+  // (an out-of-band swap would fail loudly for a row filtered or paged away).
+  document.addEventListener("htmx:afterSwap", function () {
+    document.querySelectorAll("template[data-comment-indicator]").forEach(function (tpl) {
+      var old = document.getElementById(tpl.dataset.commentIndicator);
+      if (old) old.replaceWith(tpl.content.cloneNode(true));
+      tpl.remove();
+    });
+  });
+
   // Keyboard users land in the panel that opened, and back on its row when it closes.
   document.addEventListener("htmx:afterSwap", function (e) {
     var target = e.detail.target;

@@ -53,7 +53,8 @@ def test_a_sign_in_is_recorded_in_each_of_the_persons_accounts(account, other_ac
     assert events_of(former) == []
 
 
-def test_behind_a_proxy_the_first_forwarded_address_is_recorded(account, member):
+def test_behind_a_trusted_proxy_the_address_it_saw_is_recorded(account, member, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
     sign_in(
         Client(),
         member.email,

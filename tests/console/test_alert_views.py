@@ -10,13 +10,19 @@ from django_scopes import scopes_disabled
 from accounts.models import Role
 from console.models import AlertSetting
 from tests.factories import MembershipFactory
+from tests.utils import events_of
 
 pytestmark = pytest.mark.django_db
 
 
 def test_only_super_admins_manage_alerts(client_for, account, super_admin, member):
     settings_page = f"/a/{account.pk}/notifications/settings/audit-logs/"
-    assert client_for(member).get(settings_page).status_code == 403
+    refused = client_for(member).get(settings_page)
+    assert refused.status_code == 403
+    # The page says what only a super admin can do, and points to no page that does not exist.
+    text = refused.content.decode()
+    assert "Only super admins can set up audit-log alerts." in text
+    assert "access to the audit log" not in text and "Users &amp; Teams" not in text
     html = client_for(member).get(f"/a/{account.pk}/notifications/").content.decode()
     assert "Notifications → Audit logs" not in html
 
@@ -86,3 +92,38 @@ def test_settings_are_per_account(client_for, account, other_account, super_admi
     html = client.get(f"/a/{other_account.pk}/notifications/settings/audit-logs/").content.decode()
     assert re.search(r'name="multiple_exports_threshold"[^>]*value="10"', html)
     assert not re.search(r'name="multiple_exports"[^>]*checked', html)
+
+
+def test_a_change_is_one_notification_settings_event_with_before_and_after(
+    client_for, account, super_admin
+):
+    client = client_for(super_admin)
+    url = f"/a/{account.pk}/notifications/settings/audit-logs/"
+    choices = {"multiple_exports": "on", "multiple_exports_threshold": "25"}
+
+    client.post(url, choices, REMOTE_ADDR="81.2.69.142", HTTP_USER_AGENT="Mozilla/5.0")
+    client.post(url, choices)  # the same choices again: nothing changed, nothing recorded
+
+    (event,) = events_of(account, category="settings")
+    assert (event.subcategory, event.action, event.actor_user_id) == (
+        "notifications",
+        "update",
+        super_admin.pk,
+    )
+    assert event.metadata == {
+        "before": {
+            "multiple_exports": False,
+            "multiple_exports_threshold": 10,
+            "removed_admin_rights": False,
+        },
+        "after": {
+            "multiple_exports": True,
+            "multiple_exports_threshold": 25,
+            "removed_admin_rights": False,
+        },
+    }
+    assert (event.ip_address, event.user_agent, event.url) == ("81.2.69.142", "Mozilla/5.0", url)
+    # The Details tab shows the change field by field.
+    html = client.get(f"/a/{account.pk}/audit-logs/events/{event.id}/").content.decode()
+    assert re.search(r"<td>Exports per day</td><td>10</td><td>25</td>", html)
+    assert re.search(r"<td>Multiple exports</td><td>No</td><td>Yes</td>", html)

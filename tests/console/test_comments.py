@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_scopes import scope, scopes_disabled
 
+from accounts.errors import Refused
 from accounts.models import Role
 from console.comments import (
     CommentError,
@@ -19,6 +22,7 @@ from console.comments import (
 from console.models import Comment
 from notifications.models import Kind, Notification
 from tests.factories import member_of
+from tests.utils import events_of
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +119,7 @@ def test_reply_to_deleted_comment_is_refused(account, super_admin, event):
         root = comment_create(
             account=account, author=super_admin, event=event, body="root", mention_ids=[]
         )
-        comment_delete(account=account, membership=admin, comment=root)
+        comment_delete(account=account, membership=admin, comment=root, event=event)
         with pytest.raises(CommentError, match="deleted"):
             comment_create(
                 account=account,
@@ -132,7 +136,7 @@ def test_only_author_edits_and_super_admin_may_delete(account, super_admin, memb
         comment = comment_create(
             account=account, author=member, event=event, body="mine", mention_ids=[]
         )
-        with pytest.raises(PermissionError):
+        with pytest.raises(Refused):
             comment_edit(
                 account=account,
                 user=super_admin,
@@ -142,7 +146,10 @@ def test_only_author_edits_and_super_admin_may_delete(account, super_admin, memb
                 mention_ids=[],
             )
         comment_delete(
-            account=account, membership=membership(account, super_admin), comment=comment
+            account=account,
+            membership=membership(account, super_admin),
+            comment=comment,
+            event=event,
         )
         comment.refresh_from_db()
         assert comment.deleted_at is not None
@@ -161,12 +168,16 @@ def test_resolve_and_reopen_filter_threads(account, super_admin, event):
             mention_ids=[],
             parent_id=root.id,
         )
-        comment_resolve(account=account, user=super_admin, comment=reply, resolved=True)
+        comment_resolve(
+            account=account, user=super_admin, comment=reply, event=event, resolved=True
+        )
         assert [t.root.id for t in threads_of(account=account, event_id=event.id)] == []
         assert [
             t.root.id for t in threads_of(account=account, event_id=event.id, status="resolved")
         ] == [root.id]
-        comment_resolve(account=account, user=super_admin, comment=root, resolved=False)
+        comment_resolve(
+            account=account, user=super_admin, comment=root, event=event, resolved=False
+        )
         assert [t.root.id for t in threads_of(account=account, event_id=event.id)] == [root.id]
 
 
@@ -292,17 +303,25 @@ def test_count_and_row_indicator_follow_deletes_and_resolves(
     _comment(account, super_admin, event, "reply", parent_id=root.id)
     gone = _comment(account, super_admin, event, "gone")
     with scope(account=account):
-        comment_delete(account=account, membership=membership(account, super_admin), comment=gone)
+        comment_delete(
+            account=account, membership=membership(account, super_admin), comment=gone, event=event
+        )
     client = client_for(super_admin)
     base = f"/a/{account.pk}/audit-logs/events/{event.id}/comments/"
     html = client.get(base, HTTP_HX_REQUEST="true").content.decode()
     assert f'<span class="badge" id="comment-count-{event.id}" hx-swap-oob="true">2</span>' in html
-    assert f'id="comment-indicator-{event.id}" hx-swap-oob="true">' in html
+    # The row's indicator comes as a template that the page puts in place if that row is shown.
+    indicator = f'<template data-comment-indicator="comment-indicator-{event.id}">'
+    assert f'{indicator}<span id="comment-indicator-{event.id}"> <span' in html
     assert "1 open comment" in html
     resolved = client.post(
         f"{base}{root.id}/resolve/", {"resolved": "1"}, HTTP_HX_REQUEST="true"
     ).content.decode()
-    assert f'id="comment-indicator-{event.id}" hx-swap-oob="true"></span>' in resolved
+    assert f'{indicator}<span id="comment-indicator-{event.id}"></span>' in resolved
+    # Opening the panel swaps nothing out of band: its counts are in place already.
+    panel = client.get(f"/a/{account.pk}/audit-logs/events/{event.id}/", HTTP_HX_REQUEST="true")
+    assert "hx-swap-oob" not in panel.content.decode()
+    assert "data-comment-indicator" not in panel.content.decode()
     page = client.get(f"/a/{account.pk}/audit-logs/").content.decode()
     assert f'id="comment-indicator-{event.id}"></span>' in page
 
@@ -348,7 +367,9 @@ def test_reply_to_a_deleted_comment_shows_a_clear_message(
 ):
     root = _comment(account, super_admin, event, "root")
     with scope(account=account):
-        comment_delete(account=account, membership=membership(account, super_admin), comment=root)
+        comment_delete(
+            account=account, membership=membership(account, super_admin), comment=root, event=event
+        )
     response = client_for(member).post(
         f"/a/{account.pk}/audit-logs/events/{event.id}/comments/",
         {"body": "late reply", "thread": root.id},
@@ -447,3 +468,109 @@ def test_a_refused_edit_replaces_only_its_form(account, super_admin, event, clie
     with scope(account=account):
         comment.refresh_from_db()
     assert comment.body == "first words" and comment.edited_at is None
+
+
+def test_resolving_in_the_panel_is_one_event_with_before_and_after(
+    account, super_admin, member, event, client_for
+):
+    root = _comment(account, member, event, "root")
+    reply = _comment(account, member, event, "reply", parent_id=root.id)
+    client = client_for(super_admin)
+    resolve = f"/a/{account.pk}/audit-logs/events/{event.id}/comments/{reply.id}/resolve/"
+    origin = {"REMOTE_ADDR": "81.2.69.142", "HTTP_USER_AGENT": "Mozilla/5.0"}
+
+    client.post(resolve, {"resolved": "1"}, HTTP_HX_REQUEST="true", **origin)
+    client.post(resolve, {"resolved": "1"}, HTTP_HX_REQUEST="true")  # already resolved
+
+    (resolved,) = events_of(account, subcategory="comment", action="resolve")
+    assert (resolved.category, resolved.actor_user_id) == ("audit_logs", super_admin.pk)
+    assert (resolved.object_type, resolved.object_id) == ("comment", str(root.id))
+    assert resolved.object_label == "Acme Corp"  # the entry the thread is about
+    assert resolved.metadata == {
+        "event_id": event.id,
+        "thread_id": root.id,
+        "before": {"resolved": False},
+        "after": {"resolved": True},
+    }
+    assert (resolved.ip_address, resolved.user_agent) == ("81.2.69.142", "Mozilla/5.0")
+    assert f"open={event.id}&comment={root.id}" in resolved.url
+
+    client.post(resolve, {"resolved": "0"}, HTTP_HX_REQUEST="true")
+    (reopened,) = events_of(account, subcategory="comment", action="reopen")
+    assert reopened.metadata["before"] == {"resolved": True}
+    assert reopened.metadata["after"] == {"resolved": False}
+
+
+def test_an_edit_records_the_text_before_and_after_and_a_delete_does_not(
+    account, super_admin, member, event
+):
+    comment = _comment(account, super_admin, event, "first words")
+    admin = membership(account, super_admin)
+    with scope(account=account):
+        comment_edit(
+            account=account,
+            user=super_admin,
+            comment=comment,
+            event=event,
+            body="@Grace Hopper, better words",
+            mention_ids=[member.pk],
+        )
+        comment_edit(  # the same text again is no edit
+            account=account,
+            user=super_admin,
+            comment=comment,
+            event=event,
+            body="@Grace Hopper, better words",
+            mention_ids=[],
+        )
+        comment_delete(account=account, membership=admin, comment=comment, event=event)
+
+    (edited,) = events_of(account, subcategory="comment", action="update")
+    assert edited.metadata["before"] == {"body": "first words"}
+    assert edited.metadata["after"] == {"body": "@Grace Hopper, better words"}
+    (deleted,) = events_of(account, subcategory="comment", action="delete")
+    assert deleted.metadata == {"event_id": event.id, "thread_id": comment.id}
+
+
+def _queries(call) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    return len(captured)
+
+
+@pytest.mark.parametrize("service", ["create", "edit"])
+def test_mentions_cost_the_same_queries_whatever_their_number(account, super_admin, event, service):
+    colleagues = [
+        member_of(account, role=Role.MEMBER, audit_log_access=True, full_name=f"Colleague {n}")
+        for n in range(1, 6)
+    ]
+    _comment(account, super_admin, event, "warm-up")  # first-use lookups out of the count
+
+    def mention(people) -> int:
+        body = " ".join(f"@{person.full_name}" for person in people) + " please look"
+        ids = [person.pk for person in people]
+        with scope(account=account):
+            if service == "create":
+                return _queries(
+                    lambda: comment_create(
+                        account=account, author=super_admin, event=event, body=body, mention_ids=ids
+                    )
+                )
+            draft = comment_create(
+                account=account, author=super_admin, event=event, body="draft", mention_ids=[]
+            )
+            return _queries(
+                lambda: comment_edit(
+                    account=account,
+                    user=super_admin,
+                    comment=draft,
+                    event=event,
+                    body=body,
+                    mention_ids=ids,
+                )
+            )
+
+    one, five = mention(colleagues[:1]), mention(colleagues)
+
+    assert one == five
+    assert [len(mentions_of(account, person)) for person in colleagues] == [2, 1, 1, 1, 1]

@@ -10,13 +10,13 @@ import time_machine
 from django.conf import settings
 from django_scopes import scope, scopes_disabled
 
-from accounts.models import Role
+from accounts.models import Product, Role, Tier
 from auditlog.models import Event
 from crm.models import Association, Record
 from crm.services import records_purge
 from tests.crm.helpers import delete as _delete
 from tests.crm.helpers import restore as _restore
-from tests.factories import RecordFactory, member_of
+from tests.factories import RecordFactory, account_with_tier, member_of
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def test_record_page_shows_type_properties_associations_and_state(
     restore_event = _restore(account, super_admin, delete_event)
     html = _page(client, account, contact)
     assert "Deleted on" not in html
-    assert re.search(r"Restored by Ada Lovelace on [^<]+ · <a", html)
+    assert re.search(r"Restored by Ada Lovelace on <time [^>]+>[^<]+</time>\s*· <a", html)
     assert f"?open={restore_event.id}" in html
 
 
@@ -173,7 +173,7 @@ def test_double_submit_in_the_dialog_says_already_restored(
     url = f"/a/{account.pk}/crm/restore/{delete_event.id}/"
     client = client_for(super_admin)
     first = client.post(url, HTTP_HX_REQUEST="true")
-    assert first.status_code == 204
+    assert first.status_code == 200
     assert first["HX-Redirect"] == f"/a/{account.pk}/crm/records/{contact.id}/"
     second = client.post(url, HTTP_HX_REQUEST="true")
     html = second.content.decode()
@@ -183,7 +183,7 @@ def test_double_submit_in_the_dialog_says_already_restored(
     with scope(account=account):
         assert Event.objects.filter(account=account, action="restore").count() == 1
     panel = client.get(url + "panel/").content.decode()
-    assert re.search(r"Restored by Ada Lovelace on [^<]+ · <a", panel)
+    assert re.search(r"Restored by Ada Lovelace on <time [^>]+>[^<]+</time>\s*· <a", panel)
 
 
 def test_past_ninety_days_the_button_is_disabled_with_the_reason(
@@ -277,3 +277,18 @@ def test_the_purge_runs_daily_from_beat_and_through_its_task(account, super_admi
         assert task.apply().get() == 0
     with scopes_disabled():
         assert not Record.objects.filter(id=contact.id).exists()
+
+
+def test_a_professional_record_page_promises_no_restore(client_for):
+    with scopes_disabled():
+        globex = account_with_tier(Tier.PROFESSIONAL, products=(Product.SALES,), name="Globex")
+        boss = member_of(globex, role=Role.SUPER_ADMIN, email="hank@globex.test")
+    record = RecordFactory(account=globex, object_type="contact", label="Omar Jansen")
+    client = client_for(boss)
+    dialog = client.get(f"/a/{globex.pk}/crm/records/{record.id}/delete/").content.decode()
+    assert "permanently removed after 90 days" in dialog and "restore it" not in dialog
+    response = client.post(f"/a/{globex.pk}/crm/records/{record.id}/delete/", follow=True)
+    html = response.content.decode()
+    assert "It is permanently removed after 90 days." in html
+    assert "restoring deleted records is available on Enterprise" in html
+    assert "can be restored" not in html.lower() and "can restore" not in html

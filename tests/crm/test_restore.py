@@ -11,6 +11,7 @@ from django.db import connection
 from django_scopes import scope, scopes_disabled
 
 from accounts.entitlements import NotEntitled
+from accounts.errors import Refused
 from accounts.models import Product, Role, Tier
 from auditlog.models import Event
 from crm.models import Association, PurgeLog, Record
@@ -104,7 +105,7 @@ def test_two_restores_at_once_one_wins(account, super_admin, contact):
 
 def test_non_enterprise_and_non_super_admin_are_refused(account, member, contact, super_admin):
     delete_event = _delete(account, super_admin, contact)
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         _restore(account, member, delete_event)
     pro = account_with_tier(Tier.PROFESSIONAL, products=(Product.SALES,))
     boss = member_of(pro, role=Role.SUPER_ADMIN)

@@ -7,12 +7,14 @@ import re
 
 import pytest
 from django.core.files.storage import default_storage
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import Membership, Product, Role, Tier
 from exports.models import EmailStatus, ExportJob, Kind, Status
 from tests.exports.helpers import finished_job, job_of
-from tests.factories import SubscriptionFactory, account_with_tier, member_of
+from tests.factories import SubscriptionFactory, TeamFactory, account_with_tier, member_of
 from tests.utils import events_of
 
 pytestmark = pytest.mark.django_db
@@ -149,7 +151,7 @@ def test_export_confirms_creates_the_job_and_redirects_to_the_exports_page(
         dialog_url(account), {"view": "login", "category": "login", "date": "7d"}, **HTMX
     )
 
-    assert response.status_code == 204
+    assert response.status_code == 200
     assert response["HX-Redirect"] == list_url(account)
     [job] = jobs_of(account)
     assert job.requester == member and job.status == Status.PENDING
@@ -264,6 +266,51 @@ def test_an_undelivered_email_shows_on_the_exports_page(client_for, account, sup
     finished_job(account, super_admin, email_status=EmailStatus.FAILED)
     content = client_for(super_admin).get(list_url(account)).content.decode()
     assert "Email not delivered" in content and "Download" in content
+
+
+def _jobs_naming_people(account, requester, count: int, start: int) -> None:
+    """Done, running, failed and whole-log jobs whose filters name a person and a team."""
+    with scopes_disabled():
+        for i in range(start, start + count):
+            person = member_of(account, full_name=f"Person {i:02d}")
+            team = TeamFactory(account=account, name=f"Squad {i:02d}")
+            filters = {"actor": [f"u{person.pk}", f"t{team.id}"], "date": "7d"}
+            finished_job(account, requester, view_name=f"Done {i:02d}", filters=filters)
+            ExportJob.objects.create(
+                account=account, requester=requester, view_name=f"Running {i:02d}",
+                filters=filters, status=Status.RUNNING, progress_percent=i,
+            )  # fmt: skip
+            ExportJob.objects.create(
+                account=account, requester=requester, view_name=f"Failed {i:02d}",
+                filters=filters, status=Status.FAILED, error="Disk full",
+            )  # fmt: skip
+            finished_job(account, requester, view_name=f"Whole {i:02d}", whole_log=True)
+
+
+def _queries_of(client, url: str, **headers) -> tuple[int, str]:
+    client.get(url, **headers)  # caches warm: sessions, entitlements, the account switcher
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, **headers)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response.content.decode()
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "poll"])
+def test_the_exports_page_and_its_poll_cost_the_same_for_one_job_or_ten(
+    client_for, account, super_admin, headers
+):
+    client = client_for(super_admin)
+    _jobs_naming_people(account, super_admin, 1, start=0)
+    with_one, content = _queries_of(client, list_url(account), **headers)
+    assert "Person 00, Squad 00 · Last 7 days" in content and 'hx-trigger="every 2s"' in content
+
+    _jobs_naming_people(account, super_admin, 9, start=1)
+    with_ten, content = _queries_of(client, list_url(account), **headers)
+
+    summaries = re.findall(r"data-export-summary>([^<]*)</div>", content)
+    assert sum("Person" in s and "Squad" in s for s in summaries) == 30
+    assert content.count(">Download</a>") == 20 and content.count("<progress") == 10
+    assert with_ten == with_one
 
 
 # Downloads --------------------------------------------------------------------------------

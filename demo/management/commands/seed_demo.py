@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandParser
 
 from demo import data
@@ -39,7 +41,7 @@ class Command(BaseCommand):
             help="random seed; the same seed gives the same data",
         )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         if options["events"] < 0:
             self.stderr.write("--events must be 0 or more")
             raise SystemExit(2)

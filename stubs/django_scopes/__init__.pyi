@@ -1,0 +1,16 @@
+# django-scopes ships no types; these are the parts of its API the product uses.
+from contextlib import _GeneratorContextManager
+from typing import Any
+
+from django.db import models
+
+__all__ = ["ScopeError", "ScopedManager", "get_scope", "scope", "scopes_disabled"]
+
+class ScopeError(Exception): ...
+
+def ScopedManager(
+    _manager_class: type[models.Manager[Any]] = ..., **scopes: str
+) -> models.Manager[Any]: ...
+def get_scope() -> dict[str, Any]: ...
+def scope(**scope_kwargs: Any) -> _GeneratorContextManager[None]: ...
+def scopes_disabled() -> _GeneratorContextManager[None]: ...

@@ -1,0 +1,303 @@
+"""Who gets what: one row per route, one column per kind of person (ENGINEERING §4).
+
+The table is written from the product's rules (SPEC S1: only members with audit-log access see
+the log, and everyone with access filters, saves views, comments and exports; super admins also
+restore and delete records, manage views shared with everyone and set alerts; the CRM pages,
+notifications and preferences are every member's), not read off the code. Each route is
+requested with real objects of the person's own account, made afresh for every request, so a
+POST that deletes something never changes what the next column sees.
+
+A route the resolver knows and the table does not (or the other way round) fails the test: a
+new route needs its row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import resolve_url
+from django.test import Client
+
+from accounts.models import Account, Role, User
+from auditlog.models import Event
+from console.models import Comment, Sharing
+from tests.crm.helpers import delete
+from tests.exports.helpers import finished_job
+from tests.factories import NotificationFactory, RecordFactory, SavedViewFactory, member_of
+from tests.notifications.conftest import enqueued  # noqa: F401  (tasks recorded, not published)
+from tests.routes import ACCOUNT_KWARG, Route, fill, product_routes
+
+pytestmark = pytest.mark.django_db
+
+# What a person gets.
+OK = "ok"  # 200: the page, the partial or the file
+REDIRECT = "redirect"  # 302 onwards, without an error message: done, or sent where it is shown
+REFUSED = "refused"  # 302 back with an error message: may ask here, is told why not
+LOGIN = "login"  # 302 to the sign-in page
+FORBIDDEN = "forbidden"  # 403: the "no access" page
+NOT_FOUND = "not found"  # 404
+NOT_ALLOWED = "not allowed"  # 405: the route does not take this method
+
+# Who asks. A platform employee (accounts.Employee) is not a User and has no way to sign in to
+# the console yet, so their column is "like anonymous" and is requested without a session.
+WHO = ("anonymous", "without_access", "member", "admin", "super_admin", "employee")
+
+
+class Own:
+    """Real objects of the person's own account for one request, each made when a URL needs it."""
+
+    def __init__(self, cast: Cast, requester: User | None, record_event: Callable[..., Event]):
+        self.cast, self.account, self.requester = cast, cast.account, requester
+        self.record_event = record_event
+
+    @cached_property
+    def event(self) -> Event:
+        return self.record_event(self.account, actor=self.cast.super_admin)
+
+    @cached_property
+    def comment(self) -> Comment:
+        """A comment of the member (role member), on `event`."""
+        return Comment.objects.create(
+            account=self.account, event_id=self.event.id, author=self.cast.member, body="Seen."
+        )
+
+    @cached_property
+    def delete_event(self) -> Event:
+        """The CRM Delete event of a record a super admin deleted just now."""
+        return delete(self.account, self.cast.super_admin, RecordFactory(account=self.account))
+
+    def person(self) -> User:
+        """The requester, or the member when nobody is signed in (so there is an owner)."""
+        return self.requester or self.cast.member
+
+
+# keyword → the id of a real object of the person's own account
+IDS: dict[str, Callable[[Own], object]] = {
+    "event_id": lambda own: own.event.id,
+    "comment_id": lambda own: own.comment.id,
+    # The member's view, shared with everyone: the owner and super admins may change it.
+    "view_id": lambda own: (
+        SavedViewFactory(account=own.account, owner=own.cast.member, sharing=Sharing.EVERYONE).id
+    ),
+    "record_id": lambda own: RecordFactory(account=own.account).id,
+    # Notifications and exports are the person's own (who else may open one is tested in
+    # tests/notifications and tests/exports).
+    "notification_id": lambda own: (
+        NotificationFactory(account=own.account, recipient=own.person()).id
+    ),
+    "job_id": lambda own: finished_job(own.account, own.person()).id,
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    """What each of WHO gets on GET and, where the route takes a form, on POST (sending `data`,
+    where "{who}" is the column, so that one person's POST never collides with the next's)."""
+
+    get: tuple[str, ...]
+    post: tuple[str, ...] | None = None
+    data: Mapping[str, str] = field(default_factory=dict)
+    ids: Mapping[str, Callable[[Own], object]] = field(default_factory=dict)  # over IDS
+
+
+L, F, X = LOGIN, FORBIDDEN, NOT_ALLOWED
+RESTORE_IDS = {"event_id": lambda own: own.delete_event.id}
+
+# fmt: off
+#            anonymous, without_access, member, admin, super_admin, employee
+MATRIX: dict[str, Row] = {
+    # Operations and the person's own pages.
+    "healthz": Row(get=(OK, OK, OK, OK, OK, OK)),
+    "login": Row(
+        get=(OK, REDIRECT, REDIRECT, REDIRECT, REDIRECT, OK),
+        post=(OK, REDIRECT, REDIRECT, REDIRECT, REDIRECT, OK),  # a wrong password: form again
+        data={"username": "nobody@example.test", "password": "wrong"},
+    ),
+    "logout": Row(get=(X, X, X, X, X, X), post=(L, L, L, L, L, L)),
+    "preferences": Row(
+        get=(L, OK, OK, OK, OK, L),
+        post=(L, REDIRECT, REDIRECT, REDIRECT, REDIRECT, L),
+        data={"full_name": "Someone Renamed"},
+    ),
+    "home": Row(get=(L, REDIRECT, REDIRECT, REDIRECT, REDIRECT, L)),
+    # The Audit Logs page: members with audit-log access.
+    "console:events": Row(get=(L, F, OK, OK, OK, L), post=(L, F, X, X, X, L)),
+    "console:actor_options": Row(get=(L, F, OK, OK, OK, L), post=(L, F, X, X, X, L)),
+    "console:event_detail": Row(get=(L, F, OK, OK, OK, L), post=(L, F, X, X, X, L)),
+    # Comments answer htmx with the tab; without script they go back to the entry's page.
+    "console:comments": Row(
+        get=(L, F, REDIRECT, REDIRECT, REDIRECT, L),
+        post=(L, F, REDIRECT, REDIRECT, REDIRECT, L),
+        data={"body": "Checked with the team."},
+    ),
+    # The member wrote the comment: only the author edits it ...
+    "console:comment_edit": Row(
+        get=(L, F, OK, REFUSED, REFUSED, L),
+        post=(L, F, REDIRECT, REFUSED, REFUSED, L),
+        data={"body": "Checked twice."},
+    ),
+    # ... the author or a super admin deletes it, and anyone with access resolves it.
+    "console:comment_delete": Row(
+        get=(L, F, X, X, X, L),
+        post=(L, F, REDIRECT, REFUSED, REDIRECT, L),
+    ),
+    "console:comment_resolve": Row(
+        get=(L, F, X, X, X, L),
+        post=(L, F, REDIRECT, REDIRECT, REDIRECT, L),
+    ),
+    "console:mention_options": Row(get=(L, F, OK, OK, OK, L), post=(L, F, X, X, X, L)),
+    # Saved views: everyone with access creates; the member's shared view is changed by its
+    # owner and by super admins.
+    "console:views_manage": Row(get=(L, F, OK, OK, OK, L), post=(L, F, X, X, X, L)),
+    "console:view_create": Row(
+        get=(L, F, OK, OK, OK, L),
+        post=(L, F, REDIRECT, REDIRECT, REDIRECT, L),
+        data={"name": "Logins of {who}", "sharing": Sharing.PRIVATE, "category": "login"},
+    ),
+    "console:view_save": Row(get=(L, F, X, X, X, L), post=(L, F, REDIRECT, REFUSED, REDIRECT, L)),
+    "console:view_rename": Row(
+        get=(L, F, OK, REFUSED, OK, L),
+        post=(L, F, REDIRECT, REFUSED, REDIRECT, L),
+        data={"name": "Renamed by {who}"},
+    ),
+    "console:view_share": Row(
+        get=(L, F, OK, REFUSED, OK, L),
+        post=(L, F, REDIRECT, REFUSED, REDIRECT, L),
+        data={"sharing": Sharing.PRIVATE},
+    ),
+    "console:view_delete": Row(
+        get=(L, F, OK, REFUSED, OK, L),
+        post=(L, F, REDIRECT, REFUSED, REDIRECT, L),
+    ),
+    # Notifications → Audit logs: each super admin's own alert settings.
+    "alert_settings": Row(
+        get=(L, F, F, F, OK, L),
+        post=(L, F, F, F, REDIRECT, L),
+        data={"multiple_exports_threshold": "10", "removed_admin_rights": "on"},
+    ),
+    # The notification centre: every member, their own notifications.
+    "notifications:list": Row(get=(L, OK, OK, OK, OK, L), post=(L, X, X, X, X, L)),
+    "notifications:read_all": Row(
+        get=(L, X, X, X, X, L),
+        post=(L, REDIRECT, REDIRECT, REDIRECT, REDIRECT, L),
+    ),
+    "notifications:open": Row(
+        get=(L, REDIRECT, REDIRECT, REDIRECT, REDIRECT, L),
+        post=(L, REDIRECT, REDIRECT, REDIRECT, REDIRECT, L),
+    ),
+    "notifications:read": Row(
+        get=(L, X, X, X, X, L),
+        post=(L, REDIRECT, REDIRECT, REDIRECT, REDIRECT, L),
+    ),
+    # Exports: everyone with access, their own files.
+    "exports:list": Row(get=(L, F, OK, OK, OK, L), post=(L, F, X, X, X, L)),
+    "exports:dialog": Row(
+        get=(L, F, OK, OK, OK, L),
+        post=(L, F, REDIRECT, REDIRECT, REDIRECT, L),
+        data={"view": "all", "date": "30d"},
+    ),
+    "exports:download": Row(get=(L, F, OK, OK, OK, L), post=(L, F, X, X, X, L)),
+    # The account's CRM: every member sees records (the audit timeline only with access);
+    # super admins delete them, and restore them from a Delete event of the log.
+    "crm:records": Row(get=(L, OK, OK, OK, OK, L), post=(L, X, X, X, X, L)),
+    "crm:record": Row(get=(L, OK, OK, OK, OK, L), post=(L, X, X, X, X, L)),
+    "crm:record_delete": Row(get=(L, F, F, F, OK, L), post=(L, F, F, F, REDIRECT, L)),
+    "crm:restore": Row(
+        get=(L, F, OK, OK, OK, L),  # the dialog says why a member cannot restore
+        post=(L, F, REFUSED, REFUSED, REDIRECT, L),
+        ids=RESTORE_IDS,
+    ),
+    "crm:restore_panel": Row(get=(L, F, OK, OK, OK, L), post=(L, F, X, X, X, L), ids=RESTORE_IDS),
+}
+# fmt: on
+
+
+@dataclass(frozen=True)
+class Cast:
+    """One account and a person of each kind in it."""
+
+    account: Account
+    without_access: User
+    member: User
+    admin: User
+    super_admin: User
+
+    def person(self, who: str) -> User | None:
+        return None if who in ("anonymous", "employee") else getattr(self, who)
+
+
+@pytest.fixture
+def cast(account: Account, super_admin: User, member: User, member_without_access: User) -> Cast:
+    admin = member_of(account, role=Role.ADMIN, audit_log_access=True, full_name="Alan Admin")
+    return Cast(account, member_without_access, member, admin, super_admin)
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path: Path) -> Path:
+    """Export files go to a directory of this test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def outcome(response) -> str:
+    """The response in the table's words."""
+    status = response.status_code
+    if status in (301, 302, 303):
+        if response["Location"].split("?")[0] == resolve_url(settings.LOGIN_URL):
+            return LOGIN
+        said = messages.get_messages(response.wsgi_request)
+        return REFUSED if any(m.level == messages.ERROR for m in said) else REDIRECT
+    words = {200: OK, 403: FORBIDDEN, 404: NOT_FOUND, 405: NOT_ALLOWED}
+    return words.get(status, str(status))
+
+
+def routes_by_name() -> dict[str | None, Route]:
+    return {route.name: route for route in product_routes()}
+
+
+def test_every_route_has_a_row_and_every_row_a_route():
+    routes = routes_by_name()
+    unnamed = [route.text for route in product_routes() if not route.name]
+    assert not unnamed, "routes without a name (a row needs one)"
+    assert set(MATRIX) - set(routes) == set(), "rows for routes that no longer exist"
+    assert set(routes) - set(MATRIX) == set(), "routes without a row in MATRIX: add one"
+    for name, row in MATRIX.items():
+        assert len(row.get) == len(WHO) and (row.post is None or len(row.post) == len(WHO)), name
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_who_gets_what(name: str, cast: Cast, record_event):
+    route, row = routes_by_name()[name], MATRIX[name]
+    makers = {**IDS, **row.ids}
+    unknown = sorted(set(route.object_kwargs) - set(makers))
+    assert not unknown, f"{route.text}: no id for {unknown}; add a maker to IDS"
+
+    wrong = []
+    for method, wanted in (("GET", row.get), ("POST", row.post)):
+        if wanted is None:
+            continue
+        for who, expected in zip(WHO, wanted, strict=True):
+            person = cast.person(who)
+            own = Own(cast, person, record_event)
+            values = {ACCOUNT_KWARG: cast.account.pk} | {
+                kwarg: makers[kwarg](own) for kwarg in route.object_kwargs
+            }
+            client = Client(raise_request_exception=False)
+            if person is not None:
+                client.force_login(person)
+            url = fill(route, values)
+            if method == "GET":
+                response = client.get(url)
+            else:
+                response = client.post(url, {k: v.format(who=who) for k, v in row.data.items()})
+            got = outcome(response)
+            if got != expected:
+                wrong.append(f"{method} {url} as {who}: {got}, the table says {expected}")
+
+    assert not wrong, f"{name} does not answer as the table says:\n" + "\n".join(wrong)
