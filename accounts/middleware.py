@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
+from accounts.errors import NotFound, Refused
 from accounts.http import TenancyRequest
 from accounts.selectors import membership_for
 
@@ -48,6 +49,17 @@ class TenancyMiddleware:
             if isinstance(response, TemplateResponse) and not response.is_rendered:
                 response.render()
         return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """A domain refusal a view did not handle: another account's object reads as absent
+        (404), a refusal as the no-access page (403); never a 500."""
+        if isinstance(exception, NotFound):
+            raise Http404(str(exception)) from exception
+        if isinstance(exception, Refused):
+            return TemplateResponse(
+                request, "accounts/no_access.html", {"reason": str(exception)}, status=403
+            ).render()
+        return None
 
 
 class UserLanguageMiddleware:

@@ -354,6 +354,11 @@ def filters_describe_many(
 ) -> list[list[tuple[str, str]]]:
     """Many views' filters in words, in order; the people and teams they name are looked up
     together, so a list of views costs the same queries whatever its length."""
-    tokens = {token for each in filters for token in normalize_filters(each).get("actor", [])}
-    labels = actor_labels(account=account, tokens=sorted(tokens))
+    labels = actor_labels_of(account=account, filters=filters)
     return [filters_describe(account=account, filters=each, labels=labels) for each in filters]
+
+
+def actor_labels_of(*, account: Account, filters: list[dict[str, Any]]) -> dict[str, str]:
+    """The names of the people and teams that any of these filters choose, in one lookup."""
+    tokens = {token for each in filters for token in normalize_filters(each).get("actor", [])}
+    return actor_labels(account=account, tokens=sorted(tokens))

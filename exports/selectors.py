@@ -15,7 +15,12 @@ from accounts.entitlements import Capability, Entitlements, entitlements_for
 from accounts.errors import DomainError
 from accounts.models import Account, Membership, User
 from auditlog import catalog
-from auditlog.filters import actor_labels, event_filter, filters_describe, normalize_filters
+from auditlog.filters import (
+    actor_labels_of,
+    event_filter,
+    filters_describe,
+    normalize_filters,
+)
 from auditlog.models import ActorType, Event
 from auditlog.pagination import bounded_count
 from auditlog.selectors import event_get, events_visible
@@ -206,13 +211,10 @@ def export_summary(
 def export_summaries(*, account: Account, jobs: list[ExportJob]) -> list[str]:
     """What each job exported, in order; the people and teams their filters name are looked up
     together, so the Exports page and its poll cost the same queries however many jobs it lists."""
-    tokens = {
-        token
-        for job in jobs
-        if job.kind == Kind.AUDIT_LOG and not job.whole_log
-        for token in job.filters.get("actor") or []
-    }
-    labels = actor_labels(account=account, tokens=sorted(tokens))
+    labels = actor_labels_of(
+        account=account,
+        filters=[job.filters for job in jobs if job.kind == Kind.AUDIT_LOG and not job.whole_log],
+    )
     return [export_summary(account=account, job=job, labels=labels) for job in jobs]
 
 

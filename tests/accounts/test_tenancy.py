@@ -148,3 +148,27 @@ def test_home_lists_every_account_of_a_person_of_several(client_for, account, me
     assert account.name in content and "Second Portal" in content
     assert f"/a/{second.pk}/audit-logs/" in content
     assert unrelated.name not in content
+
+
+def test_an_unhandled_domain_refusal_is_a_404_or_a_403_never_a_500(rf, account, super_admin):
+    from django.http import Http404, HttpResponse
+
+    from accounts.errors import NotFound, Refused
+    from accounts.middleware import TenancyMiddleware
+
+    from accounts.selectors import membership_for
+
+    middleware = TenancyMiddleware(lambda request: HttpResponse())
+    request = rf.get(f"/a/{account.pk}/audit-logs/")
+    request.user = super_admin
+    request.account = account
+    request.membership = membership_for(user=super_admin, account_id=account.pk)
+
+    # Django calls process_exception inside the scope the middleware opened for the view.
+    with scope(account=account):
+        with pytest.raises(Http404):
+            middleware.process_exception(request, NotFound("This comment does not exist."))
+        refused = middleware.process_exception(request, Refused("Only super admins can do this."))
+        assert refused is not None and refused.status_code == 403
+        assert "Only super admins can do this." in refused.content.decode()
+        assert middleware.process_exception(request, ValueError("a bug")) is None
