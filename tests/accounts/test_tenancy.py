@@ -155,7 +155,6 @@ def test_an_unhandled_domain_refusal_is_a_404_or_a_403_never_a_500(rf, account, 
 
     from accounts.errors import NotFound, Refused
     from accounts.middleware import TenancyMiddleware
-
     from accounts.selectors import membership_for
 
     middleware = TenancyMiddleware(lambda request: HttpResponse())
