@@ -25,6 +25,17 @@ DEMO_LOGINS = """\
   Password for all: auditdesk-demo"""
 
 
+def development_defaults(port: int) -> dict[str, str]:
+    """What `make run` sets unless the environment does: development (templates and static files
+    re-read on change, the product's own error pages; DEBUG=1 for Django's), the demo data, and
+    links in emails and notifications that point at this port."""
+    return {
+        "DEVELOPMENT": "true",
+        "DEMO_ENABLED": "true",
+        "SITE_URL": f"http://127.0.0.1:{port}",
+    }
+
+
 def _manage(*args: str, env: dict[str, str]) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)
 
@@ -41,8 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DEBUG", "true")
-    os.environ.setdefault("DEMO_ENABLED", "true")  # make run is development: it seeds the demo
+    for key, value in development_defaults(args.port).items():
+        if not os.environ.get(key):
+            os.environ[key] = value
     embedded_db = not os.environ.get("DATABASE_URL")
     embedded_redis = not os.environ.get("REDIS_URL")
 

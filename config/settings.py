@@ -31,6 +31,9 @@ def env_list(name: str, default: str) -> list[str]:
 
 # CORE
 DEBUG = env_bool("DEBUG", False)
+# Development without Django's debug pages (`make run` sets it): templates and static files are
+# read again when they change, while errors show the product's own 404 and 500 pages.
+DEVELOPMENT = env_bool("DEVELOPMENT", DEBUG)
 
 
 def _secret_key() -> str:
@@ -119,7 +122,7 @@ _FILE_LOADERS: list[Any] = [
 ]
 # Compiled templates are kept between requests, except in development where edits show at once.
 TEMPLATE_LOADERS = (
-    _FILE_LOADERS if DEBUG else [("django.template.loaders.cached.Loader", _FILE_LOADERS)]
+    _FILE_LOADERS if DEVELOPMENT else [("django.template.loaders.cached.Loader", _FILE_LOADERS)]
 )
 
 TEMPLATES = [
@@ -219,7 +222,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "staticfiles"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise scans it at start-up
 WHITENOISE_USE_FINDERS = True
-WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_AUTOREFRESH = DEVELOPMENT
 
 # STORAGE for export files; S3-compatible in production through django-storages.
 MEDIA_ROOT = Path(os.environ.get("EXPORT_STORAGE_PATH", DATA_DIR / "exports"))

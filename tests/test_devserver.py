@@ -140,6 +140,22 @@ def test_make_run_starts_serves_and_stops_cleanly(data_dir: Path):
         pages = [get(opener, f"{base}/a/{account_id}/audit-logs/") for account_id in account_ids]
         assert any(code == 200 and "Northwind" in html for code, html in pages)
 
+        # Not Django's debug page: the product's own, with its styles and icon served.
+        status, missing = get(opener, f"{base}/no-such-page/")
+        assert status == 404 and "Page not found" in missing
+        assert "URLconf" not in missing and "DEBUG = True" not in missing
+        status, css = get(opener, f"{base}/static/css/app.css")
+        assert status == 200 and ".log-table" in css
+        status, icon = get(opener, f"{base}/static/favicon.svg")
+        assert status == 200 and "<svg" in icon
+        # Links in emails and notifications point at the port it runs on.
+        services = [
+            p
+            for p in psutil.Process(process.pid).children(recursive=True)
+            if re.search(r"gunicorn|celery", " ".join(p.cmdline()))
+        ]
+        assert services and {p.environ().get("SITE_URL") for p in services} == {base}
+
         pgdata = data_dir / "postgres"
         postmaster_pid = int((pgdata / "postmaster.pid").read_text().split()[0])
         redis_pid = int((data_dir / "redis" / "redis.pid").read_text().strip())
@@ -179,3 +195,28 @@ def _session_of(sid: int) -> list[psutil.Process]:
             if os.getsid(candidate.pid) == sid and candidate.status() != psutil.STATUS_ZOMBIE:
                 found.append(candidate)
     return found
+
+
+def test_make_run_defaults_to_development_on_its_own_port_without_debug():
+    """`PORT=8100 make run` links to port 8100 and shows the product's error pages; DEBUG=1 and
+    SITE_URL stay the person's to set."""
+    from config.devserver import development_defaults
+
+    defaults = development_defaults(8100)
+    assert defaults["SITE_URL"] == "http://127.0.0.1:8100"
+    assert "DEBUG" not in defaults
+    env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SITE_URL"}}
+    probe = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SITE_URL, s.DEBUG, s.WHITENOISE_AUTOREFRESH, s.TEMPLATES[0]['OPTIONS']['loaders'])"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=BASE_DIR,
+        env={**env, **defaults, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert shown.startswith("http://127.0.0.1:8100 False True ")
+    assert "cached.Loader" not in shown  # edited templates show at once

@@ -1,7 +1,9 @@
-"""Playwright on the Debian Chromium (SPEC stack): launch options, and a screenshot on failure."""
+"""Playwright on the Debian Chromium (SPEC stack): launch options, a screenshot on failure, and a
+clean console: every browser test fails on a script error or a request that went wrong."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from pathlib import Path
@@ -28,6 +30,57 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
         "executable_path": CHROMIUM_PATH,
         "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
     }
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "allow_http_status(*codes): answers with these codes are what the test expects "
+        "(e.g. 404 for a page that must not exist); the clean-console check lets them pass",
+    )
+
+
+# Chromium logs every 4xx and 5xx answer as a console error; `_console_clean` judges those by
+# the answer itself, which knows the URL (a 400 or 403 the product shows on purpose is fine).
+LOAD_FAILED = "Failed to load resource: the server responded with a status of"
+
+
+@pytest.fixture(autouse=True)
+def _console_clean(request: pytest.FixtureRequest, page):
+    """Fails the test, at teardown, on a console error, an uncaught script error, a request that
+    failed, or a 404 or 5xx answer, on any page of the test's browser context."""
+    allowed = {
+        code for mark in request.node.iter_markers("allow_http_status") for code in mark.args
+    }
+    problems: list[str] = []
+
+    def on_console(message) -> None:
+        if message.type == "error" and not message.text.startswith(LOAD_FAILED):
+            where = (message.location or {}).get("url", "")
+            problems.append(f"console error: {message.text} ({where})")
+
+    def on_response(response) -> None:
+        if (response.status == 404 or response.status >= 500) and response.status not in allowed:
+            problems.append(f"{response.status} for {response.request.method} {response.url}")
+
+    def on_request_failed(failed) -> None:
+        # A request the page itself cancels (a navigation, a download) is not a failure.
+        if failed.failure and "ERR_ABORTED" not in failed.failure:
+            problems.append(f"request failed ({failed.failure}): {failed.method} {failed.url}")
+
+    context = page.context
+    context.on("console", on_console)
+    context.on("weberror", lambda error: problems.append(f"script error: {error.error}"))
+    context.on("response", on_response)
+    context.on("requestfailed", on_request_failed)
+    yield problems
+    if problems and not page.is_closed():
+        SCREENSHOTS.mkdir(exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)[-140:] + "-console.png"
+        with contextlib.suppress(Exception):  # the report matters more than the picture
+            page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+    if problems:
+        pytest.fail("the browser reported problems:\n  " + "\n  ".join(problems), pytrace=False)
 
 
 @pytest.hookimpl(hookwrapper=True)
