@@ -5,6 +5,7 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Callable
 
+from django.contrib.auth import logout
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import Resolver404, resolve
@@ -14,7 +15,8 @@ from django_scopes import scope
 
 from accounts.errors import NotFound, Refused
 from accounts.http import TenancyRequest
-from accounts.selectors import membership_for
+from accounts.models import Account, User
+from accounts.selectors import deactivated_in, membership_for, memberships_of
 
 
 class TenancyMiddleware:
@@ -38,6 +40,9 @@ class TenancyMiddleware:
             return self.get_response(request)
         membership = membership_for(user=request.user, account_id=account_id)
         if membership is None:
+            deactivated = deactivated_in(user=request.user, account_id=account_id)
+            if deactivated is not None:
+                return _deactivated(request, request.user, deactivated)
             raise Http404(_("This account does not exist or you are not a member of it."))
         request.account = membership.account
         request.membership = membership
@@ -60,6 +65,20 @@ class TenancyMiddleware:
                 request, "accounts/no_access.html", {"reason": str(exception)}, status=403
             ).render()
         return None
+
+
+def _deactivated(request: TenancyRequest, user: User, account: Account) -> HttpResponse:
+    """A super admin deactivated the person here: their access ends at this request. Without an
+    account left, their session ends too."""
+    others = memberships_of(user=user)
+    if not others:
+        logout(request)
+    return TemplateResponse(
+        request,
+        "accounts/deactivated.html",
+        {"deactivated_account": account, "signed_out": not others},
+        status=403,
+    ).render()
 
 
 class UserLanguageMiddleware:

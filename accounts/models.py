@@ -48,6 +48,17 @@ class Role(models.TextChoices):
     MEMBER = "member", _("Member")
 
 
+class SessionTimeout(models.IntegerChoices):
+    """How long an account's session may sit idle, in minutes (Security → Login)."""
+
+    MINUTES_30 = 30, _("30 minutes")
+    HOUR_1 = 60, _("1 hour")
+    HOURS_4 = 240, _("4 hours")
+    HOURS_8 = 480, _("8 hours")
+    HOURS_12 = 720, _("12 hours")
+    HOURS_24 = 1440, _("24 hours")
+
+
 class Department(models.TextChoices):
     ENGINEERING = "engineering", _("Engineering")
     ACCOUNT_MANAGEMENT = "account_management", _("Account Management")
@@ -116,6 +127,13 @@ class Account(models.Model):
     default_language = models.CharField(_("default language"), max_length=8, default="en")
     employee_access_allowed = models.BooleanField(default=False)
     login_settings_configured = models.BooleanField(default=False)
+    # Security → Two-factor authentication: members without a second factor must set one up.
+    two_factor_required = models.BooleanField(default=False)
+    # Security → Login: minutes a session may sit idle on this account's pages; None: no limit
+    # beyond the session's own lifetime.
+    session_timeout = models.PositiveIntegerField(
+        null=True, blank=True, choices=SessionTimeout.choices
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

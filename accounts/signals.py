@@ -9,7 +9,7 @@ from django.dispatch import receiver
 from django_scopes import scope
 
 from accounts.models import Account, Membership
-from accounts.selectors import account_menu_forget
+from accounts.selectors import account_menu_forget, account_security_forget
 
 
 @receiver([post_save, post_delete], sender=Membership)
@@ -25,3 +25,8 @@ def _account_renamed(sender: type[Account], instance: Account, **kwargs: Any) ->
         )
     for user_id in user_ids:
         account_menu_forget(user_id=user_id)
+
+
+@receiver(post_save, sender=Account)
+def _account_security_changed(sender: type[Account], instance: Account, **kwargs: Any) -> None:
+    account_security_forget(account_id=instance.pk)

@@ -7,3 +7,6 @@ class AdministrationConfig(AppConfig):
 
     name = "administration"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from administration import tasks  # noqa: F401  (registered, so dispatch can enqueue by name)

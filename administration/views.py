@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -12,7 +13,9 @@ from django.views.decorators.http import require_http_methods
 from accounts.http import UserRequest
 from accounts.links import local_path
 from administration.forms import EmailAuthenticationForm, PreferencesForm
+from administration.security import two_factor_enabled
 from administration.services import user_preferences_update
+from administration.signin import sign_in_pending_start
 from auditlog.http import request_context
 
 
@@ -25,6 +28,21 @@ class LoginView(auth_views.LoginView):
         """Only a path on this site: a `next` naming another site, or disguising one, is ignored."""
         name = self.redirect_field_name
         return local_path(self.request.POST.get(name, self.request.GET.get(name))) or ""
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        """A person with two-factor authentication is not signed in yet: the code comes next,
+        and only then is the sign-in recorded as succeeded."""
+        user = form.get_user()
+        if two_factor_enabled(user=user):
+            sign_in_pending_start(
+                self.request,
+                user=user,
+                # Set by `authenticate`; the code step signs in with the same backend.
+                backend=user.backend,  # type: ignore[attr-defined]
+                next_url=self.get_redirect_url(),
+            )
+            return redirect("login_two_factor")
+        return super().form_valid(form)
 
 
 @login_required

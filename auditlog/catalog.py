@@ -15,6 +15,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.entitlements import Capability, Entitlements
+from accounts.models import SessionTimeout
 
 
 @dataclass(frozen=True)
@@ -45,10 +46,10 @@ class Category:
 class UnknownEntry(ValueError):
     """A category, subcategory or action that the catalog does not hold."""
 
-    def __init__(self, field_name: str, value: str) -> None:
+    def __init__(self, field_name: str, value: str, *, within: str = "") -> None:
         self.field_name = field_name
         self.value = value
-        super().__init__(f"unknown {field_name}: {value!r}")
+        super().__init__(f"unknown {field_name}: {value!r}" + (f" in {within}" if within else ""))
 
 
 ACTIONS: tuple[Action, ...] = (
@@ -71,6 +72,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("send", _("Send")),
     Action("resolve", _("Resolve")),
     Action("reopen", _("Reopen")),
+    Action("accept", _("Accept")),
+    Action("revoke", _("Revoke")),
 )
 
 
@@ -99,6 +102,8 @@ CATEGORIES: tuple[Category, ...] = (
             ("export", _("Export")),
             ("user", _("Users")),
             ("admin_rights", _("Admin rights")),
+            ("super_admin_rights", _("Super admin rights")),
+            ("audit_log_access", _("Audit-log access")),
             ("impersonation", _("Impersonation")),
             ("user_status", _("User deactivation and reactivation")),
             ("email_tracking", _("Email tracking")),
@@ -111,6 +116,9 @@ CATEGORIES: tuple[Category, ...] = (
             ("sandbox", _("Sandboxes")),
             ("login_settings", _("Login settings")),
             ("employee_access", _("Employee access")),
+            ("password_reset", _("Password reset")),
+            ("invitation", _("Invitations")),
+            ("team", _("Teams")),
         ),
         capability=Capability.BASIC_CATEGORIES,
     ),
@@ -323,12 +331,115 @@ OBJECT_TYPES: dict[str, Promise] = {
     "payments_account": _("Payments account"),
     "sso": _("Single sign-on"),
     "login_settings": _("Login settings"),
+    "invitation": _("Invitation"),
+    "team": _("Team"),
 }
 
 CATEGORY_INDEX: dict[str, Category] = {c.code: c for c in CATEGORIES}
 ACTION_INDEX: dict[str, Action] = {a.code: a for a in ACTIONS}
 # The 22 categories of the platform around the console (the seed's list); the rest are its own.
 PLATFORM_CATEGORIES: tuple[str, ...] = tuple(c.code for c in CATEGORIES if c.code != "audit_logs")
+
+# The actions each subcategory records: what recording accepts, and what the Action filter offers
+# once a category (or subcategory) is chosen.
+_RECORDED_ACTIONS: dict[str, dict[str, str]] = {
+    "login": {"login_succeeded": "login", "login_failed": "login", "logout": "logout"},
+    "security_activity": {
+        "sso": "enable disable update",
+        "two_factor": "enable disable update",
+        "import": "import",
+        "export": "export download",
+        "user": "add remove",
+        "admin_rights": "add remove update",
+        "super_admin_rights": "add remove",
+        "audit_log_access": "add remove",
+        "impersonation": "login logout",
+        "user_status": "enable disable",
+        "email_tracking": "enable disable",
+        "attachment_logging": "enable disable",
+        "never_log": "add remove",
+        "contact_permanent_delete": "delete",
+        "integration": "add remove update",
+        "manual_email": "send",
+        "payments": "create update send",
+        "sandbox": "create update delete",
+        "login_settings": "update",
+        "password_reset": "send update",
+        "employee_access": "enable disable",
+        "invitation": "send accept revoke",
+        "team": "create update delete add remove",
+    },
+    "approvals": {"approval_request": "create send", "approval_decision": "approve reject"},
+    "communication_preferences": {
+        "subscription_type": "create update delete",
+        "subscription_status": "update",
+    },
+    "content_activity": {
+        "page": "create update delete",
+        "blog_post": "create update delete",
+        "email": "create update delete send",
+        "file": "add remove download",
+        "template": "create update delete",
+    },
+    "crm_objects": {
+        sub: "create update delete restore"
+        for sub in ("contact", "company", "deal", "ticket", "custom_object")
+    },
+    "crm_object_association": {"association": "add remove"},
+    "crm_association_definition": {"association_definition": "create update delete"},
+    "custom_object_association": {"custom_association": "add remove"},
+    "customer_agent": {
+        "agent_configuration": "enable disable update",
+        "agent_knowledge": "add remove update",
+    },
+    "privacy_requests": {
+        "data_access": "create export",
+        "data_deletion": "create approve reject delete",
+    },
+    "lists": {
+        "static_list": "create update delete add remove",
+        "active_list": "create update delete",
+    },
+    "meetings": {"meeting_link": "create update delete", "meeting": "create update delete"},
+    "multi_account": {"linked_account": "add remove", "shared_asset": "add remove update"},
+    "pipeline_changes": {
+        "pipeline": "create update delete",
+        "pipeline_stage": "create update delete",
+    },
+    "property_updates": {
+        "property_definition": "create update delete",
+        "property_group": "create update delete",
+    },
+    "value_updates": {"property_value": "update"},
+    "record_creation_form": {"creation_form": "create update"},
+    "salesforce_activity": {
+        "salesforce_sync": "update import export",
+        "salesforce_settings": "enable disable update",
+    },
+    "sensitive_properties": {
+        "sensitive_value_view": "view",
+        "sensitive_setting": "enable disable update",
+    },
+    "settings": {
+        "account_defaults": "update",
+        "user_preferences": "update",
+        "notifications": "update",
+    },
+    "workflows": {
+        "workflow": "create update delete enable disable",
+        "workflow_action": "add remove update enable disable",
+    },
+    "audit_logs": {
+        "log_view": "view",
+        "saved_view": "create update delete",
+        "comment": "create update delete resolve reopen",
+    },
+}
+RECORDED_ACTIONS: dict[tuple[str, str], frozenset[str]] = {
+    (category_code, sub): frozenset(actions.split())
+    for category_code, subs in _RECORDED_ACTIONS.items()
+    for sub, actions in subs.items()
+}
 
 
 def category(code: str) -> Category:
@@ -345,7 +456,23 @@ def validate(*, category_code: str, subcategory_code: str, action_code: str) -> 
         raise UnknownEntry("subcategory", subcategory_code)
     if action_code not in ACTION_INDEX:
         raise UnknownEntry("action", action_code)
+    if action_code not in RECORDED_ACTIONS.get((category_code, subcategory_code), ()):
+        raise UnknownEntry("action", action_code, within=subcategory_code)
     return cat
+
+
+@functools.lru_cache(maxsize=256)
+def actions_for(category_code: str = "", subcategory_code: str = "") -> tuple[Action, ...]:
+    """The actions recorded in a category, or in one of its subcategories, in the catalog's
+    order; every action when no category is chosen (an unknown code has none)."""
+    if not category_code:
+        return ACTIONS
+    cat = CATEGORY_INDEX.get(category_code)
+    if cat is None:
+        return ()
+    subs = [subcategory_code] if subcategory_code else list(cat.subcategory_index)
+    recorded = set().union(*(RECORDED_ACTIONS.get((category_code, sub), ()) for sub in subs))
+    return tuple(a for a in ACTIONS if a.code in recorded)
 
 
 def label_of(kind: str, code: str) -> str:
@@ -441,6 +568,15 @@ FIELD_LABELS: dict[str, Promise] = {
     "multiple_exports": _("Multiple exports"),
     "multiple_exports_threshold": _("Exports per day"),
     "removed_admin_rights": _("Removed admin rights"),
+    "audit_log_access": _("Audit-log access"),
+    "teams": _("Teams"),
+    "members": _("Members"),
+    "member": _("Member"),
+    "member_email": _("Member's email"),
+    "invitation_id": _("Invitation"),
+    "invited_by": _("Invited by"),
+    "expires_at": _("Expires"),
+    "resent": _("Sent again"),
     "associations_restored": _("Associations restored"),
     "deleted_at": _("Deleted at"),
     "deleted_by": _("Deleted by"),
@@ -549,6 +685,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "company_domain": _("Company domain"),
     "employee_access_allowed": _("Employee access allowed"),
     "session_timeout": _("Session timeout"),
+    "two_factor_required": _("Two-factor authentication required"),
 }
 
 # Stored values that are codes rather than words, per key. Other values show as recorded.
@@ -559,6 +696,22 @@ VALUE_LABELS: dict[tuple[str, str], Promise] = {
     ("sharing", "everyone"): _("Everyone in the account"),
     ("language", "en"): _("English"),
     ("language", "nl"): _("Dutch"),
+    # Sign-ins: how the second factor was given, and why an attempt failed or a session ended.
+    ("two_factor", "authenticator_app"): _("Authenticator app"),
+    ("two_factor", "backup_code"): _("Backup code"),
+    ("reason", "locked out"): _("Locked out after too many failed attempts"),
+    ("reason", "wrong code"): _("Wrong two-factor code"),
+    ("reason", "code already used"): _("Two-factor code already used"),
+    ("reason", "too many attempts"): _("Too many two-factor codes in a row"),
+    ("reason", "session timeout"): _("Session timed out"),
+    ("session_timeout", "none"): _("No timeout"),
+    **{("session_timeout", str(choice.value)): choice.label for choice in SessionTimeout},
+    ("role", "super_admin"): _("Super admin"),
+    ("role", "admin"): _("Admin"),
+    ("role", "member"): _("Member"),
+    ("status", "active"): _("Active"),
+    ("status", "deactivated"): _("Deactivated"),
+    ("email_type", "password_reset"): _("Password reset"),
     ("lifecyclestage", "subscriber"): _("Subscriber"),
     ("lifecyclestage", "lead"): _("Lead"),
     ("lifecyclestage", "marketingqualifiedlead"): _("Marketing qualified lead"),

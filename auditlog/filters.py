@@ -40,6 +40,7 @@ EARLIEST_DAY = dt.date(1970, 1, 1)
 LATEST_DAY = dt.date(9998, 12, 31)
 MAX_VALUE_LENGTH = 200
 ACTOR_TOKEN = re.compile(r"^(u|t)(\d{1,18})$")
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _clean_value(value: Any) -> str:
@@ -49,6 +50,27 @@ def _clean_value(value: Any) -> str:
 
 def normalize_filters(data: QueryDict | dict[str, Any]) -> dict[str, Any]:
     """The filter part of a query string as a stable dict (for views, comparison, export)."""
+    result = _as_given(data)
+    if custom_range_swapped(result):
+        # A range given end first means the same days: applied (and shown) in order.
+        result["start"], result["end"] = result["end"], result["start"]
+    return result
+
+
+def custom_range_swapped(data: QueryDict | dict[str, Any]) -> bool:
+    """Whether the custom range ends before it starts: `normalize_filters` swaps it, and the
+    page says so."""
+    given = _as_given(data)
+    start, end = given.get("start", ""), given.get("end", "")
+    if not (ISO_DAY.match(start) and ISO_DAY.match(end)):
+        return False
+    try:
+        return dt.date.fromisoformat(end) < dt.date.fromisoformat(start)
+    except ValueError:
+        return False
+
+
+def _as_given(data: QueryDict | dict[str, Any]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key in FILTER_KEYS:
         if isinstance(data, QueryDict):
@@ -77,7 +99,9 @@ class EventFilterForm(forms.Form):
         cleaned = self.cleaned_data
         category = cleaned.get("category")
         subcategory = cleaned.get("subcategory")
-        if subcategory and not category:
+        if subcategory and not category and "category" in self.errors:
+            self.add_error("subcategory", _("Dropped with the category."))
+        elif subcategory and not category:
             self.add_error("subcategory", _("Choose a category first."))
         elif (
             subcategory
@@ -85,6 +109,22 @@ class EventFilterForm(forms.Form):
             and subcategory not in catalog.category(category).subcategory_index
         ):
             self.add_error("subcategory", _("This subcategory is not in the category."))
+        action = cleaned.get("action")
+        if action and category:
+            # Only what the chosen category (and subcategory) records: another action matches
+            # nothing there, so it is named and dropped rather than emptying the page.
+            subcategory = cleaned.get("subcategory") or ""
+            if action not in {a.code for a in catalog.actions_for(category, subcategory)}:
+                self.add_error(
+                    "action",
+                    _("%(where)s has no %(action)s action.")
+                    % {
+                        "action": catalog.label_of("action", action),
+                        "where": catalog.label_of(
+                            "subcategory" if subcategory else "category", subcategory or category
+                        ),
+                    },
+                )
         if cleaned.get("date") == "custom":
             for name in ("start", "end"):
                 day = cleaned.get(name)
@@ -94,6 +134,24 @@ class EventFilterForm(forms.Form):
             if start and end and end < start:
                 self.add_error("end", _("The end date is before the start date."))
         return cleaned
+
+
+class CategoryField(django_filters.fields.ChoiceField):
+    """A catalog category; one the account's tier does not allow is refused with the tier it
+    needs, not as an unknown choice."""
+
+    def __init__(self, *args: Any, gated: dict[str, str] | None = None, **kwargs: Any) -> None:
+        self.gated = gated or {}
+        super().__init__(*args, **kwargs)
+
+    def validate(self, value: Any) -> None:
+        if value in self.gated:
+            raise forms.ValidationError(self.gated[value], code="gated")
+        super().validate(value)
+
+
+class CategoryFilter(django_filters.ChoiceFilter):
+    field_class = CategoryField
 
 
 class ActorField(django_filters.fields.MultipleChoiceField):
@@ -108,7 +166,7 @@ class ActorFilter(django_filters.MultipleChoiceFilter):
 
 
 class EventFilter(django_filters.FilterSet):
-    category = django_filters.ChoiceFilter(label=_("Category"), method="filter_category")
+    category = CategoryFilter(label=_("Category"), method="filter_category")
     subcategory = django_filters.ChoiceFilter(label=_("Subcategory"), method="filter_subcategory")
     action = django_filters.ChoiceFilter(label=_("Action"), method="filter_action")
     actor = ActorFilter(label=_("Changed by"), method="filter_actor")
@@ -142,6 +200,12 @@ class EventFilter(django_filters.FilterSet):
         self.now = now or timezone.now()
         allowed = [c for c in catalog.CATEGORIES if entitlements.allows(c.capability)]
         self.filters["category"].extra["choices"] = [(c.code, c.label) for c in allowed]
+        self.filters["category"].extra["gated"] = {
+            c.code: _("%(category)s (%(reason)s)")
+            % {"category": c.label, "reason": entitlements.reason(c.capability)}
+            for c in catalog.CATEGORIES
+            if not entitlements.allows(c.capability)
+        }
         chosen = catalog.CATEGORY_INDEX.get(str(self.data.get("category") or ""))
         self.filters["subcategory"].extra["choices"] = (
             [(s.code, s.label) for s in chosen.subcategories] if chosen else []

@@ -12,7 +12,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import TenantModel
+from accounts.models import Account, TenantModel
 
 EVENT_ID_SEQUENCE = "auditlog_event_id_seq"
 
@@ -76,6 +76,13 @@ class Event(TenantModel):
 
     metadata = models.JSONField(default=dict, blank=True)
 
+    # The account's hash chain (auditlog/integrity, docs/integrity.md): `seq` is gap-free from 1
+    # per account, assigned under the account's ChainHead lock (a unique index on a partitioned
+    # table would have to contain occurred_at, so the lock is what keeps it unique); `hash` is
+    # SHA-256 over the previous event's hash and this row's canonical form.
+    seq = models.BigIntegerField(editable=False)
+    hash = models.BinaryField(max_length=32, editable=False)
+
     class Meta:
         # Mirrors the indexes the partitioning migration creates on the parent table. The
         # unfiltered, newest-first list is served by the primary key (account_id, occurred_at, id)
@@ -122,7 +129,88 @@ class Event(TenantModel):
                 name="event_account_object_idx",
             ),
             models.Index(fields=["account", "id"], name="event_account_id_idx"),
+            # Verification walks an account's chain in seq order.
+            models.Index(fields=["account", "seq"], name="event_account_seq_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.category}/{self.subcategory}/{self.action} by {self.actor_email}"
+
+
+class ChainHead(TenantModel):
+    """Where an account's chain ends. Every writer locks it (`SELECT … FOR UPDATE`), so two
+    writers never take the same seq or link to the same previous hash."""
+
+    account = models.OneToOneField(
+        Account, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.BinaryField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"chain of account {self.account_id} through seq {self.last_seq}"
+
+
+class Checkpoint(TenantModel):
+    """A signed statement of an account's chain head: seq, hash, time and the previous
+    checkpoint's signature, signed with the deployment's key (a copy lives in storage)."""
+
+    pk = models.CompositePrimaryKey("account", "seq")
+    seq = models.BigIntegerField()
+    hash = models.BinaryField(max_length=32)
+    signed_at = models.DateTimeField()
+    previous_signature = models.BinaryField(max_length=64, blank=True)
+    key_id = models.CharField(max_length=16)
+    signature = models.BinaryField(max_length=64)
+    # When the storage copy was written; empty until then (the periodic task writes it again).
+    stored_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"checkpoint of account {self.account_id} at seq {self.seq}"
+
+
+class RetentionAnchor(TenantModel):
+    """A signed statement that retention dropped a month of an account's events: the runs of
+    seqs it held, each with the hash before it and its last hash, so the chain still verifies."""
+
+    pk = models.CompositePrimaryKey("account", "month")
+    month = models.DateField()  # the first day of the dropped partition's month
+    # [[first_seq, last_seq, hash before first_seq (hex), hash of last_seq (hex)], …]
+    ranges = models.JSONField()
+    events = models.BigIntegerField()
+    dropped_at = models.DateTimeField()
+    key_id = models.CharField(max_length=16)
+    signature = models.BinaryField(max_length=64)
+    stored_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"retention anchor of account {self.account_id} for {self.month:%Y-%m}"
+
+
+class VerificationStatus(models.TextChoices):
+    VERIFIED = "verified", _("Verified")
+    FAILED = "failed", _("Failed")
+
+
+class Verification(TenantModel):
+    """The latest verification of an account's chain, and its first broken link if any."""
+
+    account = models.OneToOneField(
+        Account, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=VerificationStatus.choices)
+    started_at = models.DateTimeField()
+    checked_at = models.DateTimeField()
+    events_checked = models.BigIntegerField(default=0)
+    # The chain verifies from seq 1 (or a retention anchor) through this seq.
+    through_seq = models.BigIntegerField(default=0)
+    # The newest signed checkpoint the chain was found to match.
+    checkpoint_seq = models.BigIntegerField(null=True, blank=True)
+    failure_seq = models.BigIntegerField(null=True, blank=True)
+    failure_event_id = models.BigIntegerField(null=True, blank=True)
+    failure_check = models.CharField(max_length=40, blank=True)
+    failure_detail = models.TextField(blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+
+    def __str__(self) -> str:
+        return f"verification of account {self.account_id}: {self.status}"

@@ -48,6 +48,8 @@ class Page(Generic[T]):
     items: list[T]
     newer: Cursor | None  # link "Newer" as ?before=<newer>; None on the newest page
     older: Cursor | None  # link "Older" as ?after=<older>; None on the oldest page
+    # The cursor pointed past the end (an old link, a tampered one): nothing lies beyond it.
+    past_end: bool = False
 
 
 def _row_compare(op: str, cursor: Cursor) -> RawSQL:
@@ -70,7 +72,7 @@ def keyset_page(
         rows = list(reversed(rows[:size]))
         newer = _cursor_of(rows[0]) if rows and has_more_newer else None
         older = _cursor_of(rows[-1]) if rows else None
-        return Page(items=rows, newer=newer, older=older)
+        return Page(items=rows, newer=newer, older=older, past_end=not rows)
     qs = queryset
     if after is not None:
         qs = qs.filter(_row_compare("<", after))
@@ -79,7 +81,7 @@ def keyset_page(
     rows = rows[:size]
     older = _cursor_of(rows[-1]) if rows and has_more_older else None
     newer = _cursor_of(rows[0]) if rows and after is not None else None
-    return Page(items=rows, newer=newer, older=older)
+    return Page(items=rows, newer=newer, older=older, past_end=after is not None and not rows)
 
 
 class _Keyed(Protocol):

@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +69,14 @@ def partition_ensure(month: dt.date) -> bool:
             f'CREATE TABLE "{name}" PARTITION OF "{PARENT}" '
             f"FOR VALUES FROM ('{start.isoformat()}') TO ('{next_month(start).isoformat()}')"
         )
+        # Row triggers (no UPDATE, no DELETE) come with the parent; TRUNCATE triggers do not.
+        # Before migration auditlog.0008 the function does not exist yet; it adds them then.
+        cursor.execute("SELECT to_regprocedure('auditlog_event_refuse_truncate()') IS NOT NULL")
+        if cursor.fetchone()[0]:
+            cursor.execute(
+                f'CREATE TRIGGER auditlog_event_no_truncate BEFORE TRUNCATE ON "{name}" '
+                "FOR EACH STATEMENT EXECUTE FUNCTION auditlog_event_refuse_truncate()"
+            )
     logger.info("created partition %s", name)
     return True
 
@@ -85,13 +93,24 @@ def partitions_ensure_range(start: dt.date, end: dt.date) -> list[str]:
 
 
 def partitions_drop_before(cutoff: dt.date) -> list[str]:
-    """Drop whole partitions that end on or before `cutoff` (retention without row deletes)."""
+    """Drop whole partitions that end on or before `cutoff` (retention without row deletes),
+    each after signing a retention anchor for every account it held, in the same transaction;
+    a partition whose rows do not verify is kept (its broken link stays visible)."""
+    from auditlog.integrity.checkpoints import AnchorRefused, anchors_record
+
     dropped = []
     for partition in partitions_list():
         if partition.end <= cutoff:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(f'ALTER TABLE "{PARENT}" DETACH PARTITION "{partition.name}"')
-                cursor.execute(f'DROP TABLE "{partition.name}"')
+            try:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    # No insert may slip in between the anchors and the drop; reads go on.
+                    cursor.execute(f'LOCK TABLE "{partition.name}" IN SHARE MODE')
+                    anchors_record(partition=partition)
+                    cursor.execute(f'ALTER TABLE "{PARENT}" DETACH PARTITION "{partition.name}"')
+                    cursor.execute(f'DROP TABLE "{partition.name}"')
+            except (AnchorRefused, DatabaseError) as exc:
+                logger.error("kept partition %s: %s", partition.name, exc)
+                continue
             dropped.append(partition.name)
             logger.info("dropped partition %s (retention)", partition.name)
     return dropped

@@ -20,6 +20,8 @@ from accounts.selectors import team_ids_of
 from auditlog import catalog
 from auditlog.enrichment import locate, parse_user_agent
 from auditlog.hooks import event_recorded
+from auditlog.integrity.canonical import event_canonical, event_hash
+from auditlog.integrity.chain import chain_advance, chain_lock
 from auditlog.models import ActorType, Event
 from auditlog.partitions import partition_ensure, partitions_drop_before, partitions_ensure_range
 
@@ -139,27 +141,53 @@ def _row(*, account: Account, entry: EventInput, team_ids: list[int]) -> dict[st
         "browser": device.browser,
         "os": device.os,
         "device": device.device,
-        "metadata": entry.metadata or {},
+        "metadata": _stored_json(entry.metadata or {}),
     }
 
 
+def _stored_json(metadata: dict[str, Any]) -> dict[str, Any]:
+    """The metadata as the database will give it back (tuples as lists, keys as strings), which
+    is what its hash must cover; what JSON cannot hold is refused."""
+    try:
+        return json.loads(json.dumps(metadata, allow_nan=False))
+    except (TypeError, ValueError) as exc:
+        raise InvalidEvent("metadata", str(exc)) from exc
+
+
+def _linked(row: dict[str, Any], *, seq: int, prev: str) -> dict[str, Any]:
+    """The row as the next link of the chain: its seq and its hash over `prev` and every field."""
+    linked = {**row, "seq": seq}
+    try:
+        linked["hash"] = event_hash(prev, event_canonical(linked))
+    except ValueError as exc:  # a number no JSON double holds, e.g. 10**400
+        raise InvalidEvent("metadata", str(exc)) from exc
+    return linked
+
+
 def event_record(*, account: Account, entry: EventInput) -> Event:
-    """Record one event in the caller's transaction; unknown catalog entries or actors raise."""
+    """Record one event in the caller's transaction as the next link of the account's chain;
+    unknown catalog entries or actors raise."""
     _validated(entry)
     team_ids = entry.actor_team_ids
     if team_ids is None:
         team_ids = team_ids_of(account=account, user=entry.actor.user) if entry.actor.user else []
     row = _row(account=account, entry=entry, team_ids=team_ids)
-    event = Event(**row)
-    try:
-        with transaction.atomic():
+    with transaction.atomic():
+        # The account's writers queue here until this transaction ends (auditlog/integrity).
+        lock = chain_lock(account_id=account.pk, ids=1, addresses=[row["ip_address"]])
+        row.update(id=lock.ids[0], recorded_at=lock.now, ip_address=lock.hosts[0])
+        row = _linked(row, seq=lock.last_seq + 1, prev=lock.last_hash)
+        event = Event(**row)
+        try:
+            with transaction.atomic():
+                event.save(force_insert=True)
+        except DatabaseError as exc:
+            if "no partition" not in str(exc):
+                raise
+            # An event for a month with no partition yet (a backfill, or maintenance not run).
+            partition_ensure(row["occurred_at"])
             event.save(force_insert=True)
-    except DatabaseError as exc:
-        if "no partition" not in str(exc):
-            raise
-        # An event for a month with no partition yet (a backfill, or maintenance not run).
-        partition_ensure(row["occurred_at"])
-        event.save(force_insert=True)
+        chain_advance(account_id=account.pk, last_seq=row["seq"], last_hash=row["hash"])
     event_recorded.send(sender=Event, account=account, event=event)
     return event
 
@@ -222,16 +250,50 @@ def events_bulk_load(*, account: Account, entries: Iterable[EventInput]) -> int:
     return len(rows)
 
 
+# What copy_rows writes: the enriched columns and each row's place in its account's chain.
+CHAINED_COPY_COLUMNS = ("id", "recorded_at", *COPY_COLUMNS, "seq", "hash")
+
+
 def copy_rows(rows: Iterable[dict[str, Any]]) -> None:
-    """COPY already enriched rows into the partitioned event table (rows are routed by month)."""
-    columns = ", ".join(COPY_COLUMNS)
-    with connection.cursor() as cursor:
-        raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
-        with raw.copy(f"COPY auditlog_event ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                values = [row[name] for name in COPY_COLUMNS]
-                values[-1] = json.dumps(values[-1])
-                copy.write_row(values)
+    """COPY already enriched rows into the partitioned event table (rows are routed by month),
+    each account's rows chained in time order under one lock of its chain head."""
+    by_account: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_account.setdefault(row["account_id"], []).append(row)
+    with transaction.atomic():
+        linked_rows, heads = [], []
+        # Heads are locked in account order, so two loads never wait for each other in a circle.
+        for account_id in sorted(by_account):
+            batch = sorted(by_account[account_id], key=lambda row: row["occurred_at"])
+            addresses = sorted({row["ip_address"] for row in batch if row["ip_address"]})
+            lock = chain_lock(account_id=account_id, ids=len(batch), addresses=addresses)
+            hosts = dict(zip(addresses, lock.hosts, strict=True))
+            seq, prev = lock.last_seq, lock.last_hash
+            for row, event_id in zip(batch, lock.ids, strict=True):
+                seq += 1
+                linked = _linked(
+                    {
+                        **row,
+                        "id": event_id,
+                        "recorded_at": lock.now,
+                        "ip_address": hosts.get(row["ip_address"]),
+                        "metadata": _stored_json(row["metadata"]),
+                    },
+                    seq=seq,
+                    prev=prev,
+                )
+                prev = linked["hash"].hex()
+                linked_rows.append(linked)
+            heads.append((account_id, seq, linked_rows[-1]["hash"]))
+        columns = ", ".join(CHAINED_COPY_COLUMNS)
+        with connection.cursor() as cursor:
+            raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
+            with raw.copy(f"COPY auditlog_event ({columns}) FROM STDIN") as copy:
+                for linked in linked_rows:
+                    linked["metadata"] = json.dumps(linked["metadata"])
+                    copy.write_row([linked[name] for name in CHAINED_COPY_COLUMNS])
+        for account_id, last_seq, last_hash in heads:
+            chain_advance(account_id=account_id, last_seq=last_seq, last_hash=last_hash)
 
 
 def partitions_maintain(*, today: dt.date | None = None) -> dict[str, list[str]]:

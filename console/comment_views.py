@@ -63,8 +63,10 @@ def comments_context(
     highlight: int | None = None,
     error: str = "",
     draft: str = "",
+    refusal: str = "",
 ) -> dict:
-    """Everything the Comments tab renders, for the panel and for its own partial updates."""
+    """Everything the Comments tab renders, for the panel and for its own partial updates;
+    `error` belongs to the text being written, `refusal` to an action on a comment."""
     status = status if status in STATUSES else "open"
     threads = threads_of(account=request.account, event_id=event.id, status="all")
     if highlight and not thread_id:
@@ -88,6 +90,7 @@ def comments_context(
         "comment_open": sum(1 for t in threads if not t.root.resolved_at and not t.root.deleted_at),
         "highlight": highlight,
         "comment_error": error,
+        "comment_refusal": refusal,
         "draft": draft,
         "statuses": [
             ("open", _("Open comments")),
@@ -100,24 +103,31 @@ def comments_context(
 def _render(request: AccountRequest, context: dict, status: int = 200) -> HttpResponse:
     if not request.htmx:
         # Without script: back to the entry's page, on the comments tab, with the message.
-        if context.get("comment_error"):
-            messages.error(request, context["comment_error"])
+        for message in (context.get("comment_refusal"), context.get("comment_error")):
+            if message:
+                messages.error(request, message)
         url = reverse("console:event_detail", args=[request.account.pk, context["event"].id])
         query = f"?tab=comments&status={context['comment_status']}"
         if context.get("thread"):
             query += f"&thread={context['thread'].root.id}"
         return HttpResponseRedirect(url + query)
-    # A refusal is shown in the panel: htmx swaps 2xx and 400, not 403 (see base.html's config).
-    status = 200 if status == 403 else status
-    return TemplateResponse(request, "console/event_detail.html#comments", context, status=status)
+    response = TemplateResponse(
+        request, "console/event_detail.html#comments", context, status=status
+    )
+    if status == 403:
+        # htmx swaps no 403 (base.html's config); console.js swaps a refusal that names its
+        # swap, in place of the whole tab whichever element asked, so the panel shows why.
+        reswap(retarget(response, f"#comments-{context['event'].id}"), "outerHTML")
+    return response
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    # ASCII only: "²" counts as a digit to str.isdigit() but not to int().
+    return int(value) if value and value.isascii() and value.isdigit() else None
 
 
 def _mention_ids(request: AccountRequest) -> list[int]:
-    return [int(v) for v in request.POST.getlist("mention") if v.isdigit()]
+    return [n for n in map(_int, request.POST.getlist("mention")) if n is not None]
 
 
 @login_required
@@ -175,7 +185,7 @@ def comment_edit_view(
                 request,
                 event,
                 thread_id=comment.parent_id,
-                error=_("Only the author can edit a comment."),
+                refusal=_("Only the author can edit a comment."),
             ),
             status=403,
         )
@@ -239,7 +249,7 @@ def comment_delete_view(
     except Refused as exc:
         return _render(
             request,
-            comments_context(request, event, thread_id=comment.parent_id, error=str(exc)),
+            comments_context(request, event, thread_id=comment.parent_id, refusal=str(exc)),
             status=403,
         )
     return _render(request, comments_context(request, event, thread_id=comment.parent_id))

@@ -10,6 +10,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -24,6 +25,11 @@ from notifications.models import Kind
 from notifications.services import Draft, notifications_create
 
 MAX_LENGTH = 5000
+# A longer comment shows its first lines and folds the rest behind "Show more".
+FOLD_AFTER_CHARS = 600
+FOLD_AFTER_LINES = 8
+SHOWN_CHARS = 400
+SHOWN_LINES = 5
 MARKER = re.compile(r"@\{u:(\d{1,18})\}")
 # A marker typed by hand is text, not a mention: a word joiner after "@" keeps it from parsing
 # (and from naming, or notifying, someone the author never picked) while it looks the same.
@@ -48,7 +54,8 @@ def mentionable_members(*, account: Account) -> QuerySet[Membership]:
 
 def mention_search(*, account: Account, query: str, limit: int = 8) -> list[User]:
     members = mentionable_members(account=account)
-    query = query.strip()
+    # PostgreSQL text cannot hold NUL, not even to compare with.
+    query = query.replace("\x00", "").strip()
     if query:
         members = members.filter(
             Q(user__full_name__icontains=query) | Q(user__email__icontains=query)
@@ -92,12 +99,52 @@ def render_body(body: str, names: dict[int, str]) -> SafeString:
     return mark_safe("".join(parts).replace("\n", "<br>"))  # every piece escaped above
 
 
+@dataclass(frozen=True)
+class FoldedBody:
+    """A comment's text as HTML: what is always shown, and the rest behind "Show more" (empty
+    for a short comment)."""
+
+    shown: SafeString
+    folded: SafeString
+
+    def __str__(self) -> str:
+        return self.shown + (mark_safe("<br>") + self.folded if self.folded else "")
+
+
+def render_folded(body: str, names: dict[int, str]) -> FoldedBody:
+    """HTML for display, a long text folded after its first lines (never inside a mention)."""
+    if len(body) <= FOLD_AFTER_CHARS and body.count("\n") < FOLD_AFTER_LINES:
+        return FoldedBody(render_body(body, names), mark_safe(""))
+    window = body[:SHOWN_CHARS]
+    line_ends = [i for i, char in enumerate(window) if char == "\n"]
+    if len(line_ends) >= SHOWN_LINES:
+        cut = line_ends[SHOWN_LINES - 1]
+    else:
+        space = max(window.rfind(" "), window.rfind("\n"))
+        cut = space if space > SHOWN_CHARS // 2 else SHOWN_CHARS
+    for match in MARKER.finditer(body):
+        if match.start() < cut < match.end():
+            cut = match.start()
+    return FoldedBody(
+        render_body(body[:cut].rstrip(), names), render_body(body[cut:].lstrip(), names)
+    )
+
+
 def _validate_body(body: str) -> str:
     body = (body or "").replace("\r\n", "\n").strip()
     if not body:
         raise CommentError(_("Write something first."))
+    if "\x00" in body:
+        # PostgreSQL cannot store it; dropping it silently would save other text than was sent.
+        raise CommentError(_("The text contains a null character, which cannot be saved."))
     if len(body) > MAX_LENGTH:
-        raise CommentError(_("Keep comments under %(max)d characters.") % {"max": MAX_LENGTH})
+        raise CommentError(
+            _("Keep comments to %(max)s characters or fewer; this one has %(count)s.")
+            % {
+                "max": number_format(MAX_LENGTH, force_grouping=True),
+                "count": number_format(len(body), force_grouping=True),
+            }
+        )
     return body
 
 
@@ -382,7 +429,7 @@ def comment_resolve(
 class Thread:
     root: Comment
     replies: list[Comment]
-    html: dict[int, SafeString]
+    html: dict[int, FoldedBody]
 
 
 def comment_get(*, account: Account, event_id: int, comment_id: int) -> Comment | None:
@@ -407,7 +454,7 @@ def threads_of(*, account: Account, event_id: int, status: str = "open") -> list
         roots = [c for c in roots if c.resolved_at is None]
     elif status == "resolved":
         roots = [c for c in roots if c.resolved_at is not None]
-    html = {c.id: render_body(c.body, names) for c in comments}
+    html = {c.id: render_folded(c.body, names) for c in comments}
     return [
         Thread(root=r, replies=[c for c in comments if c.parent_id == r.id], html=html)
         for r in roots

@@ -100,16 +100,22 @@ def _tabs_forget(sender: type[SavedView], instance: SavedView, **kwargs: Any) ->
 
 def view_resolve(*, account: Account, user: User, key: str | None) -> DefaultView | SavedView:
     """The view named in the URL: a default view's key or a visible saved view's id, else 404."""
+    view = view_find(account=account, user=user, key=key)
+    if view is None:
+        raise Http404("no such view")
+    return view
+
+
+def view_find(*, account: Account, user: User, key: str | None) -> DefaultView | SavedView | None:
+    """The view named in the URL (All logs when none is named), or None when it is not one the
+    person can see: deleted, another person's private view, or another account's."""
     if not key:
         return DEFAULT_VIEWS[0]
     if key in DEFAULT_VIEW_INDEX:
         return DEFAULT_VIEW_INDEX[key]
-    if not key.isdigit():
-        raise Http404("no such view")
-    view = savedviews_visible(account=account, user=user).filter(id=int(key)).first()
-    if view is None:
-        raise Http404("no such view")
-    return view
+    if not (key.isascii() and key.isdigit()) or len(key) > 18:
+        return None
+    return savedviews_visible(account=account, user=user).filter(id=int(key)).first()
 
 
 def view_key(view: DefaultView | SavedView) -> str:

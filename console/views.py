@@ -26,6 +26,7 @@ from auditlog import catalog
 from auditlog.actions import page_actions, panel_actions_for
 from auditlog.filters import (
     actor_search,
+    custom_range_swapped,
     event_filter,
     filters_describe,
     filters_describe_many,
@@ -53,6 +54,7 @@ from console.saved_views import (
     savedview_share,
     savedviews_tabs,
     savedviews_visible,
+    view_find,
     view_key,
     view_resolve,
 )
@@ -77,12 +79,23 @@ def _page_size(request: AccountRequest) -> int:
 def event_list(request: AccountRequest, account_id: int) -> TemplateResponse:
     account, membership = request.account, request.membership
     entitlements = entitlements_for(account=account)
-    current = view_resolve(account=account, user=request.user, key=request.GET.get("view"))
+    # Notes about the link itself (a view, a page or an entry it names that is gone), apart from
+    # the filters the page ignored.
+    notices: list[str] = []
+    found = view_find(account=account, user=request.user, key=request.GET.get("view"))
+    if found is None:
+        notices.append(
+            _("This view no longer exists or is private to its owner; showing All logs instead.")
+        )
+    current = found or DEFAULT_VIEWS[0]
     saved_filters = normalize_filters(current.filters)
     # The filters see exactly the state the page shows: one value per key (a repeated key in a
     # hand-made URL would otherwise filter on one value while the form shows another) and no
     # custom dates unless the range is custom.
     state = normalize_filters(request.GET) if has_filter_params(request.GET) else saved_filters
+    dates_swapped = has_filter_params(request.GET) and custom_range_swapped(request.GET)
+    if dates_swapped:
+        notices.append(_("The range ended before it started, so its dates were swapped."))
     filterset = event_filter(
         account=account, filters=state, entitlements=entitlements, for_list=True
     )
@@ -95,7 +108,7 @@ def event_list(request: AccountRequest, account_id: int) -> TemplateResponse:
     if request.GET.get("before"):
         before = Cursor.decode(request.GET["before"])
     if (request.GET.get("after") and after is None) or (request.GET.get("before") and not before):
-        notes.append(_("The page link was not valid; showing the newest events."))
+        notices.append(_("The page link was not valid; showing the newest events."))
     size = _page_size(request)
     page = keyset_page(
         with_open_thread_counts(queryset, account=account), after=after, before=before, size=size
@@ -109,13 +122,15 @@ def event_list(request: AccountRequest, account_id: int) -> TemplateResponse:
     views = savedviews_tabs(account=account, user=request.user)
     opened = request.GET.get("open", "")
     panel = None
-    if opened.isdigit():
+    if opened.isascii() and opened.isdigit():
         comment = request.GET.get("comment", "")
         panel = panel_context(
-            request, int(opened), highlight=int(comment) if comment.isdigit() else None
+            request,
+            int(opened),
+            highlight=int(comment) if comment.isascii() and comment.isdigit() else None,
         )
         if panel is None:
-            notes.append(_("The linked event does not exist or is not visible to you."))
+            notices.append(_("The linked event does not exist or is not visible to you."))
     base = {"view": key, **{k: v for k, v in state.items()}}
     undated = {k: v for k, v in state.items() if k not in ("date", "start", "end")}
     context = {
@@ -153,6 +168,11 @@ def event_list(request: AccountRequest, account_id: int) -> TemplateResponse:
         "count": count,
         "count_capped": capped,
         "notes": notes,
+        "notices": notices,
+        "dates_swapped": dates_swapped,
+        # A page past the end of the log (an old or altered link) leads back to the newest page.
+        "newest_url": log_url(account.pk, key, state, size=size) if page.past_end else None,
+        "past_newest": page.past_end and before is not None,
         "older_url": log_url(account.pk, key, state, after=page.older.encode(), size=size)
         if page.older
         else None,
@@ -161,6 +181,10 @@ def event_list(request: AccountRequest, account_id: int) -> TemplateResponse:
         else None,
         "categories": catalog.categories_for(entitlements),
         "selected_category": catalog.CATEGORY_INDEX.get(filterset.cleaned().get("category") or ""),
+        # The Action list offers what the chosen category and subcategory record.
+        "actions": catalog.actions_for(
+            filterset.cleaned().get("category") or "", filterset.cleaned().get("subcategory") or ""
+        ),
         "actor_chips": sorted(filterset.actor_names.items(), key=lambda item: item[1]),
         "state_query": urlencode(base, doseq=True),
         "page_actions": page_actions(),
@@ -202,7 +226,7 @@ def panel_context(
             request,
             event,
             status=request.GET.get("status"),
-            thread_id=int(thread) if thread.isdigit() else None,
+            thread_id=int(thread) if thread.isascii() and thread.isdigit() else None,
             highlight=highlight,
         ),
     }

@@ -395,6 +395,7 @@ class AccountStory:
             "two_factor",
             "email_tracking",
             "attachment_logging",
+            "password_reset",
         )
         if needs_admin and not person.is_admin:
             person = self.pick("admin", when)
@@ -508,6 +509,19 @@ class AccountStory:
                 obj=("user", str(recipient.pk), recipient.email),
                 url=f"/settings/users/{recipient.pk}",
                 metadata={"details": {"email_type": kind, "recipient": recipient.email}},
+            )
+        if sub == "password_reset":
+            # A person's own reset by email: the link sent, or the new password chosen with it.
+            action = rng.choice(("send", "update"))
+            return ev(
+                when,
+                person,
+                cat,
+                sub,
+                action,
+                obj=("user", str(person.user.pk), person.user.full_name or person.user.email),
+                url="/password-reset/",
+                metadata={"recipient": person.user.email} if action == "send" else {},
             )
         if sub == "never_log":
             address = f"{rng.choice(('legal', 'hr', 'board', 'payroll', 'ceo'))}@{domain}"

@@ -6,7 +6,11 @@ and factories only create, so they work inside and outside `scope(account=…)`.
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
+
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import (
@@ -22,6 +26,7 @@ from accounts.models import (
     Tier,
     User,
 )
+from administration.models import Invitation
 from console.models import SavedView, Sharing
 from crm.models import ObjectType, Record
 from notifications.models import Kind, Notification
@@ -87,6 +92,20 @@ class TeamMemberFactory(DjangoModelFactory[TeamMember]):
     account = factory.SelfAttribute("team.account")
     team_id = factory.SelfAttribute("team.id")
     user = factory.SubFactory(UserFactory)
+
+
+class InvitationFactory(DjangoModelFactory[Invitation]):
+    """An open invitation, sent just now (its email already delivered)."""
+
+    class Meta:
+        model = Invitation
+
+    account = factory.SubFactory(AccountFactory)
+    email = factory.Sequence(lambda n: f"invited{n}@example.test")
+    role = Role.MEMBER
+    nonce = factory.LazyFunction(lambda: secrets.token_urlsafe(16))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=7))
+    email_status = "sent"
 
 
 class EmployeeFactory(DjangoModelFactory[Employee]):

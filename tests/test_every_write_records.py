@@ -22,6 +22,7 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import Account, Membership, Role, User
+from administration import people
 from administration.services import user_preferences_update
 from auditlog.models import Event
 from auditlog.services import log_view_record
@@ -42,7 +43,15 @@ from exports.services import (
     export_employee_access_request,
     export_request,
 )
-from tests.factories import AccountFactory, MembershipFactory, RecordFactory, SavedViewFactory
+from tests.factories import (
+    AccountFactory,
+    MembershipFactory,
+    RecordFactory,
+    SavedViewFactory,
+    TeamFactory,
+    TeamMemberFactory,
+    member_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +59,8 @@ IP = "81.2.69.142"
 UA = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 Safari/605.1.15"
 ORIGIN: dict[str, Any] = {"ip": IP, "user_agent": UA, "url": "/somewhere/"}
 CONSOLE_MODULES = ("console.comments", "console.saved_views", "console.alerts")
+# Services of account administration outside its services.py.
+ADMINISTRATION_MODULES = ("administration.people",)
 
 # Public services that change no tenant state a person decided, with the reason.
 NOT_RECORDED: dict[str, str] = {
@@ -79,6 +90,7 @@ NOT_RECORDED: dict[str, str] = {
     "console.comments.mentioned_ids": "pure: the markers of a body",
     "console.comments.decode_mentions": "pure: markers back to names",
     "console.comments.render_body": "pure: a body as HTML",
+    "console.comments.render_folded": "pure: a body as HTML, a long one folded",
     "console.comments.mention_names": "read: current names of the people mentioned",
     "console.comments.comment_permalink": "pure: a comment's link",
     "console.comments.comment_get": "read: one comment",
@@ -88,6 +100,7 @@ NOT_RECORDED: dict[str, str] = {
     "console.saved_views.savedviews_visible": "read: the views a person sees",
     "console.saved_views.savedviews_tabs": "read: the tabs, cached",
     "console.saved_views.view_resolve": "read: the view a URL names",
+    "console.saved_views.view_find": "read: the view a URL names, if visible",
     "console.saved_views.view_key": "pure: a view's key for the URL",
     "console.saved_views.can_change": "read: whether a person may change a view",
     "console.saved_views.log_url": "pure: the log URL of a view with filters",
@@ -108,12 +121,18 @@ NOT_RECORDED: dict[str, str] = {
     "exports.services.export_email_deliver": "delivery: the export's email",
     "exports.services.exports_sweep": "automation: beat re-enqueues what the broker lost",
     "exports.services.exports_expire": "automation: beat deletes expired files",
+    # Users & teams: the links and deliveries of their emails.
+    "administration.people.invitation_url": "pure: an invitation's signed link",
+    "administration.people.invitation_email_deliver": "delivery: an invitation's email",
+    "administration.people.password_reset_url": "pure: a password-reset link",
+    "administration.people.password_reset_email_deliver": "delivery: a password-reset email",
+    "administration.people.emails_sweep": "automation: beat re-enqueues what the broker lost",
 }
 
 
 def service_modules() -> list[str]:
     apps = sorted(path.parent.name for path in Path(settings.BASE_DIR).glob("*/services.py"))
-    return [f"{app}.services" for app in apps] + list(CONSOLE_MODULES)
+    return [f"{app}.services" for app in apps] + list(CONSOLE_MODULES + ADMINISTRATION_MODULES)
 
 
 def public_services() -> Iterator[str]:
@@ -661,6 +680,275 @@ def export_downloaded(w: World) -> Case:
     )
 
 
+# Users & teams: every action is a Security activity event about the person or the team.
+
+
+def _by(w: World) -> Membership:
+    return w.membership(w.super_admin)
+
+
+def _in_scope(w: World, service: Callable[..., Any], **kwargs: Any) -> Callable[[], Any]:
+    def call() -> Any:
+        with scope(account=w.account):
+            return service(account=w.account, by=_by(w), **kwargs, **ORIGIN)
+
+    return call
+
+
+def _invitation(w: World, email: str = "new@example.test") -> Any:
+    with scope(account=w.account):
+        return people.member_invite(account=w.account, by=_by(w), email=email, role=Role.ADMIN)
+
+
+def invited(w: World) -> Case:
+    made: list[Any] = []
+
+    def call() -> None:
+        made.append(
+            _in_scope(w, people.member_invite, email="new@example.test", role=Role.ADMIN)()
+        )
+
+    return Case(
+        call,
+        [
+            Expected(
+                w.account,
+                "security_activity/invitation/send",
+                "invitation",
+                lambda: str(made[0].id),
+                {"email": "new@example.test", "role": Role.ADMIN},
+                absent=("resent",),
+            )
+        ],
+    )
+
+
+def invitation_resent(w: World) -> Case:
+    invitation = _invitation(w)
+    return Case(
+        _in_scope(w, people.invitation_resend, invitation_id=invitation.id),
+        [
+            Expected(
+                w.account,
+                "security_activity/invitation/send",
+                "invitation",
+                str(invitation.id),
+                {"email": "new@example.test", "resent": True},
+            )
+        ],
+    )
+
+
+def invitation_revoked(w: World) -> Case:
+    invitation = _invitation(w)
+    return Case(
+        _in_scope(w, people.invitation_revoke, invitation_id=invitation.id),
+        [
+            Expected(
+                w.account,
+                "security_activity/invitation/revoke",
+                "invitation",
+                str(invitation.id),
+                {"email": "new@example.test"},
+            )
+        ],
+    )
+
+
+def invitation_accepted(w: World) -> Case:
+    invitation = _invitation(w)
+    joined: list[Any] = []
+
+    def call() -> None:
+        with scope(account=w.account):
+            joined.append(
+                people.invitation_accept(
+                    invitation=invitation,
+                    person=people.NewPerson(full_name="Nova", password="s3cret-Words!"),
+                    **ORIGIN,
+                )
+            )
+
+    return Case(
+        call,
+        [
+            Expected(
+                w.account,
+                "security_activity/invitation/accept",
+                "invitation",
+                str(invitation.id),
+                {"invited_by": w.super_admin.email},
+            ),
+            Expected(
+                w.account,
+                "security_activity/user/add",
+                "user",
+                lambda: str(joined[0].user_id),
+                {"after": {"role": Role.ADMIN, "audit_log_access": False}},
+            ),
+        ],
+    )
+
+
+def _member_event(w: World, what: str, person: User, metadata: dict[str, Any]) -> Expected:
+    return Expected(w.account, f"security_activity/{what}", "user", str(person.pk), metadata)
+
+
+def admin_rights_removed(w: World) -> Case:
+    with scopes_disabled():
+        admin = member_of(w.account, role=Role.ADMIN)
+    change = {"before": {"role": Role.ADMIN}, "after": {"role": Role.MEMBER}}
+    return Case(
+        _in_scope(w, people.member_role_change, user_id=admin.pk, role=Role.MEMBER),
+        [_member_event(w, "admin_rights/remove", admin, change)],
+    )
+
+
+def super_admin_added(w: World) -> Case:
+    change = {"before": {"role": Role.MEMBER}, "after": {"role": Role.SUPER_ADMIN}}
+    return Case(
+        _in_scope(w, people.member_role_change, user_id=w.member.pk, role=Role.SUPER_ADMIN),
+        [_member_event(w, "super_admin_rights/add", w.member, change)],
+    )
+
+
+def role_unchanged(w: World) -> Case:
+    return Case(
+        _in_scope(w, people.member_role_change, user_id=w.member.pk, role=Role.MEMBER), []
+    )
+
+
+def access_removed(w: World) -> Case:
+    change = {"before": {"audit_log_access": True}, "after": {"audit_log_access": False}}
+    return Case(
+        _in_scope(w, people.member_access_change, user_id=w.member.pk, audit_log_access=False),
+        [_member_event(w, "audit_log_access/remove", w.member, change)],
+    )
+
+
+def member_deactivated(w: World) -> Case:
+    change = {"before": {"status": "active"}, "after": {"status": "deactivated"}}
+    return Case(
+        _in_scope(w, people.member_deactivate, user_id=w.member.pk),
+        [_member_event(w, "user_status/disable", w.member, change)],
+    )
+
+
+def member_reactivated(w: World) -> Case:
+    with scopes_disabled():
+        Membership.objects.filter(account=w.account, user=w.member).update(is_active=False)
+    change = {"before": {"status": "deactivated"}, "after": {"status": "active"}}
+    return Case(
+        _in_scope(w, people.member_reactivate, user_id=w.member.pk),
+        [_member_event(w, "user_status/enable", w.member, change)],
+    )
+
+
+def member_removed(w: World) -> Case:
+    before = {"role": Role.MEMBER, "audit_log_access": True, "status": "active", "teams": []}
+    return Case(
+        _in_scope(w, people.member_remove, user_id=w.member.pk),
+        [_member_event(w, "user/remove", w.member, {"before": before})],
+    )
+
+
+def password_reset_sent(w: World) -> Case:
+    sent = {"email_type": "password_reset", "recipient": w.member.email}
+    return Case(
+        _in_scope(w, people.member_password_reset_send, user_id=w.member.pk),
+        [_member_event(w, "manual_email/send", w.member, sent)],
+    )
+
+
+def _team(w: World, name: str = "Ops") -> Any:
+    with scopes_disabled():
+        return TeamFactory(account=w.account, name=name)
+
+
+def team_created(w: World) -> Case:
+    made: list[Any] = []
+    return Case(
+        lambda: made.append(_in_scope(w, people.team_create, name="Ops")()),
+        [
+            Expected(
+                w.account,
+                "security_activity/team/create",
+                "team",
+                lambda: str(made[0].id),
+                {"after": {"name": "Ops"}},
+            )
+        ],
+    )
+
+
+def team_renamed(w: World) -> Case:
+    team = _team(w)
+    return Case(
+        _in_scope(w, people.team_rename, team_id=team.id, name="Operations"),
+        [
+            Expected(
+                w.account,
+                "security_activity/team/update",
+                "team",
+                str(team.id),
+                {"before": {"name": "Ops"}, "after": {"name": "Operations"}},
+            )
+        ],
+    )
+
+
+def team_deleted(w: World) -> Case:
+    team = _team(w)
+    with scopes_disabled():
+        TeamMemberFactory(team=team, user=w.member)
+    return Case(
+        _in_scope(w, people.team_delete, team_id=team.id),
+        [
+            Expected(
+                w.account,
+                "security_activity/team/delete",
+                "team",
+                str(team.id),
+                {"before": {"name": "Ops", "members": ["Grace Hopper"]}},
+            )
+        ],
+    )
+
+
+def team_member_added(w: World) -> Case:
+    team = _team(w)
+    return Case(
+        _in_scope(w, people.team_member_add, team_id=team.id, user_id=w.member.pk),
+        [
+            Expected(
+                w.account,
+                "security_activity/team/add",
+                "team",
+                str(team.id),
+                {"member": "Grace Hopper", "member_email": w.member.email},
+            )
+        ],
+    )
+
+
+def team_member_removed(w: World) -> Case:
+    team = _team(w)
+    with scopes_disabled():
+        TeamMemberFactory(team=team, user=w.member)
+    return Case(
+        _in_scope(w, people.team_member_remove, team_id=team.id, user_id=w.member.pk),
+        [
+            Expected(
+                w.account,
+                "security_activity/team/remove",
+                "team",
+                str(team.id),
+                {"member": "Grace Hopper", "member_email": w.member.email},
+            )
+        ],
+    )
+
+
 SCENARIOS: list[tuple[str, Callable[[World], Case]]] = [
     ("administration.services.user_preferences_update", preferences_changed),
     ("administration.services.user_preferences_update", preferences_unchanged),
@@ -682,6 +970,23 @@ SCENARIOS: list[tuple[str, Callable[[World], Case]]] = [
     ("exports.services.export_request", export_requested),
     ("exports.services.export_employee_access_request", employee_access_exported),
     ("exports.services.export_download_record", export_downloaded),
+    ("administration.people.member_invite", invited),
+    ("administration.people.invitation_resend", invitation_resent),
+    ("administration.people.invitation_revoke", invitation_revoked),
+    ("administration.people.invitation_accept", invitation_accepted),
+    ("administration.people.member_role_change", admin_rights_removed),
+    ("administration.people.member_role_change", super_admin_added),
+    ("administration.people.member_role_change", role_unchanged),
+    ("administration.people.member_access_change", access_removed),
+    ("administration.people.member_deactivate", member_deactivated),
+    ("administration.people.member_reactivate", member_reactivated),
+    ("administration.people.member_remove", member_removed),
+    ("administration.people.member_password_reset_send", password_reset_sent),
+    ("administration.people.team_create", team_created),
+    ("administration.people.team_rename", team_renamed),
+    ("administration.people.team_delete", team_deleted),
+    ("administration.people.team_member_add", team_member_added),
+    ("administration.people.team_member_remove", team_member_removed),
 ]
 
 

@@ -27,6 +27,7 @@ PREVIOUS_RELEASE = [
     ("crm", "0002_purge_log"),
     ("exports", "0001_initial"),
     ("console", None),
+    ("administration", None),
 ]
 
 

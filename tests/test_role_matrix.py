@@ -21,15 +21,28 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.tokens import default_token_generator
 from django.shortcuts import resolve_url
 from django.test import Client
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
-from accounts.models import Account, Role, User
+from accounts.models import Account, Membership, Role, User
+from administration.tokens import invitation_token
 from auditlog.models import Event
 from console.models import Comment, Sharing
 from tests.crm.helpers import delete
 from tests.exports.helpers import finished_job
-from tests.factories import NotificationFactory, RecordFactory, SavedViewFactory, member_of
+from tests.factories import (
+    InvitationFactory,
+    NotificationFactory,
+    RecordFactory,
+    SavedViewFactory,
+    TeamFactory,
+    TeamMemberFactory,
+    UserFactory,
+    member_of,
+)
 from tests.notifications.conftest import enqueued  # noqa: F401  (tasks recorded, not published)
 from tests.routes import ACCOUNT_KWARG, Route, fill, product_routes
 
@@ -72,6 +85,38 @@ class Own:
         """The CRM Delete event of a record a super admin deleted just now."""
         return delete(self.account, self.cast.super_admin, RecordFactory(account=self.account))
 
+    @cached_property
+    def reset_user(self) -> User:
+        """Someone who asked for a password reset and is not the one signed in (signing in
+        would change what the link's token was made from)."""
+        return UserFactory()
+
+    @cached_property
+    def admin_to_change(self) -> User:
+        """An admin with audit-log access, whose role, access and status super admins change."""
+        return member_of(self.account, role=Role.ADMIN, audit_log_access=True)
+
+    @cached_property
+    def deactivated(self) -> User:
+        person = member_of(self.account, role=Role.MEMBER)
+        Membership.objects.filter(account=self.account, user=person).update(is_active=False)
+        return person
+
+    @cached_property
+    def team_with_member(self) -> int:
+        """A team the member (role member) is in."""
+        team = TeamFactory(account=self.account)
+        TeamMemberFactory(team=team, user=self.cast.member)
+        return team.id
+
+    @cached_property
+    def invitation_token(self) -> str:
+        """The link of an open invitation to an address nobody signs in with yet."""
+        invitation = InvitationFactory(account=self.account, invited_by=self.cast.super_admin)
+        return invitation_token(
+            account_id=self.account.pk, invitation_id=invitation.id, nonce=invitation.nonce
+        )
+
     def person(self) -> User:
         """The requester, or the member when nobody is signed in (so there is an owner)."""
         return self.requester or self.cast.member
@@ -92,6 +137,9 @@ IDS: dict[str, Callable[[Own], object]] = {
         NotificationFactory(account=own.account, recipient=own.person()).id
     ),
     "job_id": lambda own: finished_job(own.account, own.person()).id,
+    "user_id": lambda own: own.admin_to_change.pk,
+    "team_id": lambda own: TeamFactory(account=own.account).id,
+    "invitation_id": lambda own: InvitationFactory(account=own.account).id,
 }
 
 
@@ -108,6 +156,12 @@ class Row:
 
 L, F, X = LOGIN, FORBIDDEN, NOT_ALLOWED
 RESTORE_IDS = {"event_id": lambda own: own.delete_event.id}
+SUPER = (L, F, F, F, REDIRECT, L)  # a super admin's action on a form; admins see, not change
+# A real password-reset link.
+RESET_IDS = {
+    "uidb64": lambda own: urlsafe_base64_encode(force_bytes(own.reset_user.pk)),
+    "token": lambda own: default_token_generator.make_token(own.reset_user),
+}
 
 # fmt: off
 #            anonymous, without_access, member, admin, super_admin, employee
@@ -126,6 +180,40 @@ MATRIX: dict[str, Row] = {
         data={"full_name": "Someone Renamed"},
     ),
     "home": Row(get=(L, REDIRECT, REDIRECT, REDIRECT, REDIRECT, L)),
+    # Sign-in's code step follows a right password (without one, back to sign in); signed-in
+    # people are sent on.
+    "login_two_factor": Row(
+        get=(L, REDIRECT, REDIRECT, REDIRECT, REDIRECT, L),
+        post=(L, REDIRECT, REDIRECT, REDIRECT, REDIRECT, L),
+        data={"code": "123456"},
+    ),
+    # A person's own two-factor authentication. A fresh client has begun no set-up, so a code
+    # is refused (scan the new QR code); nobody here has it on, so there is nothing to turn off.
+    "two_factor": Row(get=(L, OK, OK, OK, OK, L), post=(L, X, X, X, X, L)),
+    "two_factor_enrol": Row(
+        get=(L, OK, OK, OK, OK, L),
+        post=(L, REFUSED, REFUSED, REFUSED, REFUSED, L),
+        data={"code": "123456"},
+    ),
+    "two_factor_disable": Row(
+        get=(L, X, X, X, X, L),
+        post=(L, REFUSED, REFUSED, REFUSED, REFUSED, L),
+        data={"code": "123456"},
+    ),
+    # Password resets by email: anyone may ask; the link (a real one) moves its token into the
+    # session and redirects to the form.
+    "password_reset": Row(
+        get=(OK, OK, OK, OK, OK, OK),
+        post=(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
+        data={"email": "nobody@example.test"},
+    ),
+    "password_reset_done": Row(get=(OK, OK, OK, OK, OK, OK), post=(X, X, X, X, X, X)),
+    "password_reset_confirm": Row(
+        get=(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
+        post=(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
+        ids=RESET_IDS,
+    ),
+    "password_reset_complete": Row(get=(OK, OK, OK, OK, OK, OK), post=(X, X, X, X, X, X)),
     # The Audit Logs page: members with audit-log access.
     "console:events": Row(get=(L, F, OK, OK, OK, L), post=(L, F, X, X, X, L)),
     "console:actor_options": Row(get=(L, F, OK, OK, OK, L), post=(L, F, X, X, X, L)),
@@ -181,6 +269,12 @@ MATRIX: dict[str, Row] = {
         post=(L, F, F, F, REDIRECT, L),
         data={"multiple_exports_threshold": "10", "removed_admin_rights": "on"},
     ),
+    # Settings → Security: super admins only.
+    "administration:security": Row(
+        get=(L, F, F, F, OK, L),
+        post=(L, F, F, F, REDIRECT, L),
+        data={"section": "login", "session_timeout": "60"},
+    ),
     # The notification centre: every member, their own notifications.
     "notifications:list": Row(get=(L, OK, OK, OK, OK, L), post=(L, X, X, X, X, L)),
     "notifications:read_all": Row(
@@ -214,6 +308,52 @@ MATRIX: dict[str, Row] = {
         ids=RESTORE_IDS,
     ),
     "crm:restore_panel": Row(get=(L, F, OK, OK, OK, L), post=(L, F, X, X, X, L), ids=RESTORE_IDS),
+    # Settings → Users & teams: admins and super admins see them, super admins change them.
+    "administration:members": Row(get=(L, F, F, OK, OK, L), post=(L, X, X, X, X, L)),
+    "administration:member_invite": Row(
+        get=(L, F, F, F, OK, L),
+        post=SUPER,
+        data={"email": "new-{who}@example.test", "role": "member"},
+    ),
+    "administration:invitation_resend": Row(get=(L, X, X, X, X, L), post=SUPER),
+    "administration:invitation_revoke": Row(get=(L, X, X, X, X, L), post=SUPER),
+    "administration:member": Row(get=(L, F, F, OK, OK, L), post=(L, X, X, X, X, L)),
+    "administration:member_role": Row(get=(L, X, X, X, X, L), post=SUPER, data={"role": "member"}),
+    "administration:member_access": Row(get=(L, X, X, X, X, L), post=SUPER),  # access removed
+    "administration:member_deactivate": Row(get=(L, X, X, X, X, L), post=SUPER),
+    "administration:member_reactivate": Row(
+        get=(L, X, X, X, X, L), post=SUPER, ids={"user_id": lambda own: own.deactivated.pk},
+    ),
+    "administration:member_remove": Row(get=(L, F, F, F, OK, L), post=SUPER),
+    "administration:member_password_reset": Row(get=(L, X, X, X, X, L), post=SUPER),
+    "administration:teams": Row(
+        get=(L, F, F, OK, OK, L), post=SUPER, data={"name": "Team of {who}"},
+    ),
+    "administration:team": Row(get=(L, F, F, OK, OK, L), post=(L, X, X, X, X, L)),
+    "administration:team_rename": Row(
+        get=(L, X, X, X, X, L), post=SUPER, data={"name": "Renamed by {who}"},
+    ),
+    "administration:team_delete": Row(get=(L, F, F, F, OK, L), post=SUPER),
+    "administration:team_member_add": Row(
+        get=(L, X, X, X, X, L), post=SUPER, data={"email": "grace@northwind.test"},
+    ),
+    "administration:team_member_remove": Row(
+        get=(L, X, X, X, X, L),
+        post=SUPER,
+        ids={
+            "team_id": lambda own: own.team_with_member,
+            "user_id": lambda own: own.cast.member.pk,
+        },
+    ),
+    # An invitation's link: anyone may open it; a new person joins with a name and password,
+    # and someone signed in as another person is told to sign out first.
+    "invitation_accept": Row(
+        get=(OK, OK, OK, OK, OK, OK),
+        post=(REDIRECT, REFUSED, REFUSED, REFUSED, REFUSED, REDIRECT),
+        data={"full_name": "New {who}", "password1": "s3cret-{who}-words",
+              "password2": "s3cret-{who}-words"},
+        ids={"token": lambda own: own.invitation_token},
+    ),
 }
 # fmt: on
 

@@ -25,6 +25,7 @@ from accounts.models import Account, Role, User
 from auditlog.models import Event
 from console.models import Sharing
 from tests.factories import (
+    InvitationFactory,
     NotificationFactory,
     RecordFactory,
     SavedViewFactory,
@@ -103,6 +104,7 @@ KWARG_VALUES: dict[str, Callable[[Target], object]] = {
     ),
     "comment_id": _comment_id,
     "job_id": _export_job_id,
+    "invitation_id": lambda t: InvitationFactory(account=t.account, invited_by=t.owner).id,
 }
 
 

@@ -10,7 +10,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from accounts.links import web_link
@@ -96,7 +96,7 @@ def event_rows(
                 _comment_indicator(e.id, e.open_threads),
                 _actor_title(e, unknown), actor(e),
                 *_twice(catalog.label_of("category", e.category)),
-                *_twice(catalog.label_of("subcategory", e.subcategory)),
+                *_subcategory_cell(e),
                 *_twice(catalog.label_of("action", e.action)),
                 *_object_cell(e),
                 *_location_cell(e, unknown),
@@ -108,6 +108,12 @@ def event_rows(
 
 def _twice(text: str) -> tuple[str, str]:
     return text, text
+
+
+def _subcategory_cell(e: Event) -> tuple[str, str]:
+    # The title names the category too: where the table is narrow, the Category column yields.
+    sub = catalog.label_of("subcategory", e.subcategory)
+    return f"{catalog.label_of('category', e.category)} · {sub}", sub
 
 
 def _comment_indicator(event_id: int, count: int) -> SafeString:
@@ -167,8 +173,11 @@ def pretty_value(value: Any, key: str = "") -> SafeString:
     if isinstance(value, list | tuple):
         return format_html_join(", ", "{}", ((pretty_value(v, key),) for v in value))
     if isinstance(value, dict):
+        # One line per entry: a record's properties read as a list, not as one long line.
         return format_html_join(
-            ", ", "{}: {}", ((humanize_key(k), pretty_value(v, k)) for k, v in value.items())
+            mark_safe("<br>"),
+            "{}: {}",
+            ((humanize_key(k), pretty_value(v, k)) for k, v in value.items()),
         )
     text = str(value)
     named = catalog.value_label(key, text)

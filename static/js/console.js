@@ -172,6 +172,23 @@
     });
   });
 
+  // A custom range given end first is applied swapped; the date boxes follow once the person
+  // has left them (not while a date is half typed), and only if they still hold that range.
+  function showAppliedRange() {
+    var results = document.getElementById("log-results");
+    var box = document.getElementById("date-range");
+    if (!results || !box || !results.dataset.appliedStart || box.contains(document.activeElement)) return;
+    var start = document.getElementById("f-start"), end = document.getElementById("f-end");
+    if (start.value === results.dataset.appliedEnd && end.value === results.dataset.appliedStart) {
+      start.value = results.dataset.appliedStart;
+      end.value = results.dataset.appliedEnd;
+    }
+  }
+  document.addEventListener("htmx:afterSettle", showAppliedRange);
+  document.addEventListener("focusout", function (e) {
+    if (e.target.closest && e.target.closest("#date-range")) setTimeout(showAppliedRange, 0);
+  });
+
   // Tabs inside the detail panel.
   document.addEventListener("click", function (e) {
     var tab = e.target.closest("[data-tab]");
@@ -259,14 +276,15 @@
         .then(function (html) {
           list.innerHTML = html;
           // A finished mention followed by more words is plain text again: no list.
-          var none = !list.querySelector("[data-mention-id]");
-          list.hidden = none && q.indexOf(" ") !== -1;
+          var first = list.querySelector("[data-mention-id]");
+          list.hidden = !first && q.indexOf(" ") !== -1;
+          // The first colleague is the one Enter picks, until the arrow keys choose another.
+          if (first) first.closest("[role=option]").setAttribute("aria-selected", "true");
+          list.dataset.query = q;
         });
     }, 150);
   });
-  document.addEventListener("click", function (e) {
-    var option = e.target.closest("[data-mention-id]");
-    if (!option) return;
+  function pickMention(option) {
     var form = option.closest("form");
     var area = form.querySelector("[data-mention-input]");
     var list = form.querySelector(".mention-options");
@@ -279,6 +297,10 @@
     hidden.type = "hidden"; hidden.name = "mention"; hidden.value = option.dataset.mentionId;
     form.appendChild(hidden);
     list.hidden = true; list.innerHTML = "";
+  }
+  document.addEventListener("click", function (e) {
+    var option = e.target.closest("[data-mention-id]");
+    if (option) pickMention(option);
   });
   document.addEventListener("keydown", function (e) {
     if (!e.target.matches || !e.target.matches("[data-mention-input]")) return;
@@ -287,6 +309,14 @@
     var first = list.querySelector("[data-mention-id]");
     if (e.key === "ArrowDown" && first) { e.preventDefault(); first.focus(); }
     if (e.key === "Escape") { list.hidden = true; }
+    // Enter (or Tab) while colleagues are offered for the "@…" being typed picks one, as in a
+    // combobox, instead of starting a new line or leaving the box.
+    if ((e.key === "Enter" || e.key === "Tab") && !e.shiftKey && first &&
+        mentionQuery(e.target) === list.dataset.query) {
+      e.preventDefault();
+      var chosen = list.querySelector('[role=option][aria-selected="true"] [data-mention-id]');
+      pickMention(chosen || first);
+    }
   });
   // Arrow keys move through the colleagues offered; Escape goes back to the text.
   document.addEventListener("keydown", function (e) {
@@ -296,6 +326,7 @@
     var area = list.parentElement.querySelector("[data-mention-input]");
     var options = Array.prototype.slice.call(list.querySelectorAll("[data-mention-id]"));
     var i = options.indexOf(option);
+    if (e.key === "Enter") { e.preventDefault(); pickMention(option); }
     if (e.key === "ArrowDown" && i < options.length - 1) { e.preventDefault(); options[i + 1].focus(); }
     if (e.key === "ArrowUp") { e.preventDefault(); (i > 0 ? options[i - 1] : area).focus(); }
     if (e.key === "Escape") { e.preventDefault(); list.hidden = true; area.focus(); }
@@ -308,6 +339,42 @@
     menu.open = false;
     var summary = menu.querySelector("summary");
     if (summary) summary.focus();
+  });
+
+  // The option that has the focus is the one Enter picks.
+  document.addEventListener("focusin", function (e) {
+    var option = e.target.closest && e.target.closest(".mention-options [data-mention-id]");
+    if (!option) return;
+    option.closest(".mention-options").querySelectorAll("[role=option]").forEach(function (li) {
+      li.setAttribute("aria-selected", li.contains(option) ? "true" : "false");
+    });
+  });
+
+  // A long comment's "Show more": once open, the rest reads on from the text above, with
+  // "Show less" below it (without script the summary stays and toggles it).
+  document.addEventListener("toggle", function (e) {
+    var fold = e.target;
+    if (!fold.matches || !fold.matches("[data-comment-fold]")) return;
+    fold.querySelector("summary").hidden = fold.open;
+    fold.querySelector("[data-fold-close]").hidden = !fold.open;
+  }, true);
+  document.addEventListener("click", function (e) {
+    var close = e.target.closest("[data-fold-close]");
+    if (!close) return;
+    var fold = close.closest("[data-comment-fold]");
+    fold.open = false;
+    fold.querySelector("summary").focus();
+  });
+
+  // A refused comment action answers 403 with the Comments tab and why, naming its target and
+  // swap (HX-Retarget, HX-Reswap); htmx swaps no 403 by itself, so show it in the panel.
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var xhr = e.detail.xhr;
+    if (xhr.status === 403 && xhr.getResponseHeader("HX-Reswap") &&
+        e.detail.target && e.detail.target.matches(".comments")) {
+      e.detail.shouldSwap = true;
+      e.detail.isError = false;
+    }
   });
 
   // Copy link: the permalink of a comment.

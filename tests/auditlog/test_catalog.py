@@ -136,6 +136,7 @@ def test_validate_accepts_a_catalog_entry():
         (("crm_stuff", "deal", "delete"), "category", "crm_stuff"),
         (("crm_objects", "login_failed", "delete"), "subcategory", "login_failed"),
         (("crm_objects", "deal", "obliterate"), "action", "obliterate"),
+        (("login", "login_succeeded", "restore"), "action", "restore"),
         (("", "deal", "delete"), "category", ""),
     ],
 )
@@ -147,6 +148,28 @@ def test_validate_names_the_unknown_field(codes, field_name, value):
     assert raised.value.value == value
     assert field_name in str(raised.value)
     assert repr(value) in str(raised.value)
+
+
+def test_every_subcategory_records_actions_of_the_catalog():
+    for category in catalog.CATEGORIES:
+        for sub in category.subcategories:
+            recorded = catalog.RECORDED_ACTIONS[(category.code, sub.code)]
+            assert recorded and recorded <= set(catalog.ACTION_INDEX), (category.code, sub.code)
+    subcategories = {(c.code, s.code) for c in catalog.CATEGORIES for s in c.subcategories}
+    assert set(catalog.RECORDED_ACTIONS) == subcategories
+
+
+def test_the_actions_of_a_category_and_of_a_subcategory():
+    def codes(*args: str) -> list[str]:
+        return [a.code for a in catalog.actions_for(*args)]
+
+    assert codes() == [a.code for a in catalog.ACTIONS]
+    assert codes("login") == ["login", "logout"]
+    assert codes("login", "logout") == ["logout"]
+    assert codes("security_activity", "export") == ["export", "download"]
+    assert codes("crm_objects") == ["create", "update", "delete", "restore"]
+    assert codes("audit_logs", "comment") == ["create", "update", "delete", "resolve", "reopen"]
+    assert codes("no_such_category") == []
 
 
 def test_labels_translate_and_unknown_codes_show_as_themselves():

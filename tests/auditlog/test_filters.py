@@ -83,3 +83,69 @@ def test_views_and_export_summaries_describe_filters_in_the_same_words(account, 
         ("Date", "2026-05-01 to 2026-05-10"),
     ]
     assert summary == " · ".join(value for _what, value in described)
+
+
+@pytest.mark.parametrize("tier", [Tier.STARTER, Tier.PROFESSIONAL])
+def test_a_gated_category_is_refused_with_the_tier_it_needs(tier):
+    with scopes_disabled():
+        account = account_with_tier(tier, name=f"{tier.label} Test")
+    with scope(account=account):
+        gated = event_filter(
+            account=account, filters={"category": "crm_objects", "subcategory": "contact"}
+        )
+        assert gated.problems() == {
+            "Category": ["CRM objects (Available on Enterprise)"],
+            "Subcategory": ["Dropped with the category."],
+        }
+        unknown = event_filter(account=account, filters={"category": "no_such_category"})
+        assert "Select a valid choice" in unknown.ignored()[0]
+
+
+def test_an_action_the_category_does_not_record_is_dropped_with_a_note(account):
+    with scope(account=account):
+        login = event_filter(account=account, filters={"category": "login", "action": "delete"})
+        assert login.problems() == {"Action": ["Login has no Delete action."]}
+        assert "action" not in login.cleaned()
+        logout = event_filter(
+            account=account,
+            filters={"category": "login", "subcategory": "logout", "action": "login"},
+        )
+        assert logout.problems() == {"Action": ["Logout has no Login action."]}
+        fine = event_filter(account=account, filters={"category": "login", "action": "logout"})
+        assert fine.problems() == {} and fine.cleaned()["action"] == "logout"
+        anywhere = event_filter(account=account, filters={"action": "delete"})
+        assert anywhere.problems() == {}
+
+
+def test_a_range_given_end_first_is_swapped_everywhere_it_is_read():
+    from auditlog.filters import custom_range_swapped, normalize_filters
+
+    reversed_ = {"date": "custom", "start": "2026-05-10", "end": "2026-05-01"}
+    assert normalize_filters(reversed_) == {
+        "date": "custom",
+        "start": "2026-05-01",
+        "end": "2026-05-10",
+    }
+    assert custom_range_swapped(reversed_)
+    assert not custom_range_swapped(normalize_filters(reversed_))
+    # Only a custom range of two real days is swapped; anything else is left for the form.
+    assert not custom_range_swapped({**reversed_, "date": "7d"})
+    assert normalize_filters({**reversed_, "end": "2026-02-30"})["end"] == "2026-02-30"
+    assert not custom_range_swapped({"date": "custom", "start": "2026-05-10"})
+
+
+def test_a_cursor_past_either_end_says_so(account, super_admin, record_event):
+    from auditlog.pagination import Cursor, keyset_page
+
+    with scope(account=account):
+        events = [record_event(account, actor=super_admin, object_label=f"E{i}") for i in range(3)]
+        queryset = event_filter(account=account, filters={}).qs
+        oldest, newest = events[0], events[-1]
+        assert not keyset_page(queryset, size=2).past_end
+        past_oldest = Cursor(oldest.occurred_at - dt.timedelta(days=400), 1)
+        beyond = keyset_page(queryset, after=past_oldest, size=2)
+        assert beyond.items == [] and beyond.past_end and beyond.older is None
+        past_newest = Cursor(newest.occurred_at + dt.timedelta(days=1), newest.id)
+        assert keyset_page(queryset, before=past_newest, size=2).past_end
+        inside = keyset_page(queryset, after=Cursor(newest.occurred_at, newest.id), size=2)
+        assert [e.id for e in inside.items] == [events[1].id, oldest.id] and not inside.past_end

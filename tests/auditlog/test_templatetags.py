@@ -20,7 +20,7 @@ def test_values_read_like_text_not_like_python():
     assert pretty_value(["a", True, None]) == "a, Yes, —"
     assert (
         pretty_value({"two_factor": True, "method": "totp"})
-        == "Two-factor authentication: Yes, Method: totp"
+        == "Two-factor authentication: Yes<br>Method: totp"
     )
     assert pretty_value([]) == "—"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -9,6 +10,8 @@ from django_scopes import scope
 
 from accounts.models import Product, Role, Tier
 from auditlog.models import Event
+from auditlog.pagination import Cursor
+from console.models import SavedView
 from tests.browser.conftest import CHROMIUM_FOUND, NO_CHROMIUM
 from tests.browser.helpers import sign_in
 from tests.factories import account_with_tier, member_of
@@ -191,7 +194,7 @@ def test_changed_by_search_as_you_type_and_rows_per_page(
     expect(page.locator("tr[data-row-link]")).to_have_count(25)
 
 
-def test_a_custom_range_ending_before_it_starts_is_named_and_ignored(
+def test_a_custom_range_ending_before_it_starts_is_swapped_and_shown_so(
     page: Page, live_server, account, super_admin, record_event
 ):
     record_event(account, actor=super_admin, object_label="Today's change")
@@ -202,7 +205,98 @@ def test_a_custom_range_ending_before_it_starts_is_named_and_ignored(
     expect(page).to_have_url(re.compile(r"start=2026-05-02"))
     page.fill("#f-end", "2026-05-01")
     expect(page).to_have_url(re.compile(r"end=2026-05-01"))
-    expect(page.get_by_role("alert")).to_contain_text("The end date is before the start date.")
+    expect(page.get_by_role("status").filter(has_text="swapped")).to_contain_text(
+        "The range ended before it started, so its dates were swapped."
+    )
+    expect(page.get_by_text("Some filters were ignored")).to_have_count(0)
+    # The boxes show the range as applied once the person leaves them; so does a reload.
+    page.keyboard.press("Tab")
+    expect(page.locator("#f-start")).to_have_value("2026-05-01")
+    expect(page.locator("#f-end")).to_have_value("2026-05-02")
+    page.reload()
+    expect(page.locator("#f-start")).to_have_value("2026-05-01")
+    expect(page.locator("#f-end")).to_have_value("2026-05-02")
+
+
+def test_a_gated_category_in_a_link_gets_the_tiers_own_note(page: Page, live_server):
+    pro = account_with_tier(Tier.PROFESSIONAL, products=(Product.SALES,), name="Globex B")
+    boss = member_of(pro, role=Role.SUPER_ADMIN, email="hank@globex.test")
+    sign_in(page, live_server.url, boss.email)
+    page.goto(f"{live_server.url}/a/{pro.pk}/audit-logs/?view=all&category=crm_objects")
+    note = page.get_by_role("alert")
+    expect(note).to_contain_text("Category: CRM objects (Available on Enterprise)")
+    expect(note).not_to_contain_text("Select a valid choice")
+    expect(page.locator("#f-category")).to_have_value("")
+
+
+def test_a_link_to_a_deleted_view_opens_all_logs_with_a_note(
+    page: Page, live_server, account, super_admin, record_event
+):
+    record_event(account, actor=super_admin, object_label="Contact row")
+    with scope(account=account):
+        view = SavedView.objects.create(
+            account=account, owner=super_admin, name="Short-lived", filters={"category": "login"}
+        )
+        link = f"{live_server.url}/a/{account.pk}/audit-logs/?view={view.id}"
+        view.delete()
+    sign_in(page, live_server.url, super_admin.email)
+    page.goto(link)
+    expect(page.get_by_role("status").filter(has_text="view")).to_contain_text(
+        "This view no longer exists or is private to its owner"
+    )
+    expect(page.locator(".view-tabs .tab.active")).to_have_text("All logs")
+    expect(page.get_by_text("Contact row")).to_be_visible()
+
+
+def test_a_page_past_the_end_of_the_log_leads_back_to_the_newest(
+    page: Page, live_server, account, super_admin, record_event
+):
+    oldest = record_event(account, actor=super_admin, object_label="Contact row")
+    past = Cursor(occurred_at=oldest.occurred_at - dt.timedelta(days=3650), id=1).encode()
+    sign_in(page, live_server.url, super_admin.email)
+    page.goto(f"{live_server.url}/a/{account.pk}/audit-logs/?view=all&date=&after={past}")
+    results = page.locator("#log-results")
+    expect(results.get_by_role("heading", name="No older events")).to_be_visible()
+    expect(results.get_by_text("No events match")).to_have_count(0)
+    page.get_by_role("link", name="Go to the newest events").click()
+    expect(page.get_by_text("Contact row")).to_be_visible()
+    expect(page).not_to_have_url(re.compile(r"after="))
+
+
+def test_the_action_list_follows_the_category(
+    page: Page, live_server, account, super_admin, record_event
+):
+    record_event(account, actor=super_admin, action="delete", object_label="Gone contact")
+    record_event(
+        account,
+        actor=super_admin,
+        category="login",
+        subcategory="login_succeeded",
+        action="login",
+        object_label="Login row",
+    )
+    sign_in(page, live_server.url, super_admin.email)
+
+    def offered() -> list[str]:
+        values = page.locator("#f-action option").evaluate_all("os => os.map(o => o.value)")
+        return [v for v in values if v]
+
+    assert "restore" in offered() and "login" in offered()
+    page.select_option("#f-category", "crm_objects")
+    expect(page.locator('#f-action option[value="login"]')).to_have_count(0)
+    assert offered() == ["create", "update", "delete", "restore"]
+    page.select_option("#f-action", "delete")
+    expect(page).to_have_url(re.compile(r"action=delete"))
+    expect(page.get_by_text("Gone contact")).to_be_visible()
+    # Login records no Delete: the action is dropped with a note, the logins show.
+    page.select_option("#f-category", "login")
+    expect(page.get_by_role("alert")).to_contain_text("Action: Login has no Delete action.")
+    expect(page.get_by_text("Login row")).to_be_visible()
+    assert offered() == ["login", "logout"]
+    expect(page.locator("#f-action")).to_have_value("")
+    page.select_option("#f-subcategory", "logout")
+    expect(page.locator('#f-action option[value="login"]')).to_have_count(0)
+    assert offered() == ["logout"]
 
 
 def test_the_panel_by_keyboard_and_the_starter_panel(

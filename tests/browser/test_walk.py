@@ -116,7 +116,9 @@ def test_the_main_flows_fit_and_stay_clean(page: Page, live_server, demo, width,
     wrap_right = page.locator(".table-wrap").evaluate("el => el.getBoundingClientRect().right")
     last_header = page.locator(".log-table th").last
     assert last_header.evaluate("el => el.getBoundingClientRect().right") <= wrap_right + 1
-    heights = rows.evaluate_all("rows => rows.map(r => Math.round(r.getBoundingClientRect().height))")
+    heights = rows.evaluate_all(
+        "rows => rows.map(r => Math.round(r.getBoundingClientRect().height))"
+    )
     assert max(heights) - min(heights) <= 2, heights
     truncated = page.locator(".log-table td[title]").first
     expect(truncated).to_have_attribute("title", re.compile(r"\S"))
@@ -142,7 +144,10 @@ def test_the_main_flows_fit_and_stay_clean(page: Page, live_server, demo, width,
     expect(panel.locator(".comment time")).to_have_attribute("datetime", re.compile(r"^\d{4}-"))
     shot(page, f"{name}-05-comment")
 
-    # The export dialog, then the Exports page.
+    # The export dialog (the panel closed first: on a small screen it covers the page), then the
+    # Exports page.
+    panel.locator("[data-close-panel]").click()
+    expect(panel.locator(".panel-inner")).to_have_count(0)
     page.locator("#export-report").click()
     dialog = page.locator("dialog#modal")
     expect(dialog).to_be_visible()
@@ -167,7 +172,9 @@ def test_the_main_flows_fit_and_stay_clean(page: Page, live_server, demo, width,
     page.goto(f"{base}/crm/records/{demo['record'].id}/")
     expect(page.locator("h1")).to_have_text(demo["record"].label)
     properties = page.locator(".record-grid .facts").first.inner_text()
-    assert not re.search(r"\b(lifecyclestage|jobtitle|annualrevenue|numberofemployees)\b", properties)
+    assert not re.search(
+        r"\b(lifecyclestage|jobtitle|annualrevenue|numberofemployees)\b", properties
+    )
     assert page_fits(page)
     shot(page, f"{name}-09-record")
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape as html_unescape
+
 import pytest
 from django.core import mail
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scope, scopes_disabled
 
-from accounts.errors import Refused
+from accounts.errors import NotFound, Refused
 from accounts.models import Role
 from console.comments import (
     CommentError,
@@ -574,3 +578,174 @@ def test_mentions_cost_the_same_queries_whatever_their_number(account, super_adm
 
     assert one == five
     assert [len(mentions_of(account, person)) for person in colleagues] == [2, 1, 1, 1, 1]
+
+
+def _forms(html: str) -> list[tuple[str, dict[str, str]]]:
+    """Each POST form of a page as a browser without script would send it: its action and its
+    hidden fields (the CSRF token among them)."""
+    forms = []
+    for attrs, inner in re.findall(r'<form([^>]*method="post"[^>]*)>(.*?)</form>', html, re.S):
+        action = html_unescape(re.search(r'action="([^"]*)"', attrs).group(1))
+        fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', inner))
+        forms.append((action, fields))
+    return forms
+
+
+def _form(html: str, action_part: str) -> tuple[str, dict[str, str]]:
+    [found] = [(a, f) for a, f in _forms(html) if a.endswith(action_part)]
+    return found
+
+
+def test_every_comment_form_works_without_script(account, super_admin, member, event):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(super_admin)
+    panel = f"/a/{account.pk}/audit-logs/events/{event.id}/"
+
+    def post(action_part: str, page: str, **fields: str):
+        action, hidden = _form(page, action_part)
+        assert hidden.get("csrfmiddlewaretoken"), action
+        response = browser.post(action, {**hidden, **fields})
+        assert response.status_code == 302, (action, response.status_code)
+        return browser.get(response["Location"]).content.decode()
+
+    page = browser.get(panel + "?tab=comments").content.decode()
+    page = post("/comments/", page, body="Written without script")
+    with scope(account=account):
+        root = Comment.objects.get(account=account, body="Written without script")
+    thread = browser.get(f"{panel}?tab=comments&thread={root.id}").content.decode()
+    post("/comments/", thread, body="A reply without script")
+    edit = browser.get(f"{panel}comments/{root.id}/edit/").content.decode()
+    post(f"/comments/{root.id}/edit/", edit, body="Edited without script")
+    page = browser.get(panel + "?tab=comments").content.decode()
+    page = post(f"/comments/{root.id}/resolve/", page)
+    with scope(account=account):
+        root.refresh_from_db()
+        reply = Comment.objects.get(account=account, parent_id=root.id)
+    assert root.body == "Edited without script" and root.resolved_at is not None
+    assert reply.body == "A reply without script"
+    thread = browser.get(f"{panel}?tab=comments&status=all&thread={root.id}").content.decode()
+    post(f"/comments/{reply.id}/delete/", thread)
+    with scope(account=account):
+        assert Comment.objects.get(account=account, id=reply.id).deleted_at is not None
+    # And a post without the token is still refused.
+    assert browser.post(panel + "comments/", {"body": "forged"}).status_code == 403
+
+
+@pytest.mark.parametrize("body", ["before\x00after", "\x00"])
+def test_a_nul_character_in_a_comment_is_a_field_error(
+    account, super_admin, event, client_for, body
+):
+    client = client_for(super_admin)
+    response = client.post(
+        f"/a/{account.pk}/audit-logs/events/{event.id}/comments/",
+        {"body": body},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 400
+    assert "The text contains a null character, which cannot be saved." in response.content.decode()
+    comment = _comment(account, super_admin, event, "clean")
+    edited = client.post(
+        f"/a/{account.pk}/audit-logs/events/{event.id}/comments/{comment.id}/edit/",
+        {"body": body},
+        HTTP_HX_REQUEST="true",
+    )
+    assert edited.status_code == 400 and "null character" in edited.content.decode()
+    with scope(account=account):
+        assert list(Comment.objects.filter(account=account).values_list("body", flat=True)) == [
+            "clean"
+        ]
+
+
+def test_nul_characters_in_other_free_text_never_fail(account, super_admin, client_for):
+    client = client_for(super_admin)
+    named = client.post(
+        f"/a/{account.pk}/audit-logs/views/new/", {"name": "Bad\x00name", "sharing": "private"}
+    )
+    assert named.status_code == 400 and "Null characters are not allowed." in named.content.decode()
+    for url in ("mentions/", "actors/", ""):
+        response = client.get(f"/a/{account.pk}/audit-logs/{url}", {"q": "Ada\x00", "view": "\x00"})
+        assert response.status_code == 200, url
+
+
+def test_a_too_long_comment_keeps_the_text_and_says_by_how_much(
+    account, super_admin, event, client_for
+):
+    body = "word " * 1200  # 6,000 characters: the box no longer cuts it at 5,000
+    response = client_for(super_admin).post(
+        f"/a/{account.pk}/audit-logs/events/{event.id}/comments/",
+        {"body": body},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Keep comments to 5,000 characters or fewer; this one has 5,999." in html
+    assert f">{body}</textarea>" in html and "maxlength" not in html
+
+
+def test_a_long_comment_folds_behind_show_more(account, super_admin, member, event, client_for):
+    short = _comment(account, super_admin, event, "Short and sweet")
+    lines = "\n".join(f"Line {i} of the incident notes" for i in range(12))
+    long = _comment(account, super_admin, event, lines)
+    with scope(account=account):
+        long_mention = comment_create(
+            account=account,
+            author=super_admin,
+            event=event,
+            body="x" * 395 + " @Grace Hopper " + "y" * 300,
+            mention_ids=[member.pk],
+        )
+    html = (
+        client_for(super_admin)
+        .get(f"/a/{account.pk}/audit-logs/events/{event.id}/comments/", HTTP_HX_REQUEST="true")
+        .content.decode()
+    )
+    articles = dict(re.findall(r'<article[^>]*id="comment-(\d+)">(.*?)</article>', html, re.S))
+    assert "Show more" not in articles[str(short.id)]
+    folded = articles[str(long.id)]
+    shown, rest = folded.split("data-comment-fold", 1)
+    assert "Line 4 of" in shown and "Line 5 of" not in shown
+    assert "Line 5 of" in rest and "Line 11 of" in rest and "Show more" in rest
+    # A fold never splits a mention: it moves before it.
+    shown, rest = articles[str(long_mention.id)].split("data-comment-fold", 1)
+    assert "Grace Hopper" not in shown and '<span class="mention">@Grace Hopper</span>' in rest
+
+
+def test_a_forged_edit_or_delete_is_refused_in_the_panel(
+    account, super_admin, member, event, client_for
+):
+    comment = _comment(account, super_admin, event, "by the boss")
+    base = f"/a/{account.pk}/audit-logs/events/{event.id}/comments/{comment.id}/"
+    client = client_for(member)
+    for path, message in (
+        ("edit/", "Only the author can edit a comment."),
+        ("delete/", "Only the author or a super admin can delete a comment."),
+    ):
+        response = client.post(base + path, {"body": "taken over"}, HTTP_HX_REQUEST="true")
+        html = response.content.decode()
+        assert response.status_code == 403
+        # The panel swaps it in whichever element asked (console.js reads these headers).
+        assert response["HX-Retarget"] == f"#comments-{event.id}"
+        assert response["HX-Reswap"] == "outerHTML"
+        assert f'<p class="alert error" role="alert">{message}</p>' in html
+        assert 'class="field-error"' not in html  # not an error of the box to write in
+    with scope(account=account):
+        comment.refresh_from_db()
+    assert comment.body == "by the boss" and comment.deleted_at is None
+
+
+def test_a_comment_service_that_finds_nothing_answers_404(
+    account, super_admin, event, client_for, monkeypatch
+):
+    from console import comment_views
+
+    comment = _comment(account, super_admin, event, "gone meanwhile")
+
+    def vanished(**kwargs):
+        raise NotFound("This comment does not exist.")
+
+    monkeypatch.setattr(comment_views, "comment_resolve", vanished)
+    response = client_for(super_admin).post(
+        f"/a/{account.pk}/audit-logs/events/{event.id}/comments/{comment.id}/resolve/",
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 404

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import Product, Role, Tier
+from auditlog import catalog
 from auditlog.models import Event
 from auditlog.pagination import Cursor, bounded_count
 from auditlog.services import Actor, EventInput, events_bulk_load
@@ -101,7 +102,7 @@ def test_changed_by_user_and_team(account, super_admin, member, many_events, cli
     ("params", "note"),
     [
         ({"date": "custom", "start": "2026-13-01"}, "Enter a valid date"),
-        ({"date": "custom", "start": "2026-05-02", "end": "2026-05-01"}, "before the start"),
+        ({"date": "custom", "start": "2026-05-02", "end": "2026-05-01"}, "dates were swapped"),
         ({"category": "no_such_category"}, "Select a valid choice"),
         ({"subcategory": "contact"}, "Choose a category first"),
         ({"category": "login", "subcategory": "contact"}, "Select a valid choice"),
@@ -146,7 +147,9 @@ def test_foreign_ids_and_gated_categories_are_ignored(
         object_label="a-login",
     )
     html = client_for(boss).get(log(starter, view="all", category="crm_objects")).content.decode()
-    assert "Select a valid choice" in html
+    # The tier's own words, not the form's "Select a valid choice".
+    assert "Category: CRM objects (Available on Enterprise)" in html
+    assert "Select a valid choice" not in html
     assert "secret-crm-thing" not in html and "a-login" in html
     assert "Available on Enterprise" in html  # the gated categories are shown, disabled
 
@@ -280,11 +283,35 @@ def test_save_clone_rename_share_delete_a_view(account, super_admin, member, cli
     assert actions == ["create", "update", "update", "update", "create", "delete"]
 
 
-def test_private_views_of_others_are_404(account, super_admin, member, client_for):
+def test_a_link_to_a_private_or_deleted_view_falls_back_to_all_logs(
+    account, other_account, super_admin, member, client_for, record_event
+):
+    record_event(account, actor=member, object_label="Grace row")
     with scopes_disabled():
-        private = SavedView.objects.create(account=account, owner=member, name="Mine", filters={})
-    response = client_for(super_admin).get(log(account, view=private.id))
-    assert response.status_code == 404
+        private = SavedView.objects.create(
+            account=account, owner=member, name="Grace's secret view", filters={"category": "login"}
+        )
+        theirs = SavedView.objects.create(
+            account=other_account,
+            owner=member_of(other_account, role=Role.SUPER_ADMIN),
+            name="Their view",
+            sharing=Sharing.EVERYONE,
+            filters={},
+        )
+        gone = SavedView.objects.create(account=account, owner=super_admin, name="Gone", filters={})
+        gone_id = gone.id
+        gone.delete()
+    client = client_for(super_admin)
+    for key in (private.id, theirs.id, gone_id, "99999999999999999999", "²"):
+        response = client.get(log(account, view=key))
+        html = response.content.decode()
+        assert response.status_code == 200, key
+        assert "This view no longer exists or is private to its owner" in html
+        assert 'aria-current="page" title="All logs"' in html
+        assert "Grace row" in html  # All logs' own filters, not the hidden view's
+        assert "secret view" not in html and "Their view" not in html
+    # Its actions still answer 404: the page falls back, changing the view does not.
+    assert client.post(f"/a/{account.pk}/audit-logs/views/{private.id}/save/").status_code == 404
 
 
 def test_detail_panel_by_tier(account, super_admin, client_for, record_event):
@@ -543,3 +570,92 @@ def test_the_tabs_are_cached_until_a_view_of_the_account_changes(
         assert [v.name for v in savedviews_tabs(account=account, user=super_admin)] == ["Renamed"]
     page = client_for(super_admin).get(log(account)).content.decode()
     assert "Renamed" in page
+
+
+def test_a_page_past_the_end_of_the_log_links_to_the_newest(
+    account, super_admin, many_events, client_for
+):
+    client = client_for(super_admin)
+    oldest = min(many_events, key=lambda e: e.occurred_at)
+    beyond = Cursor(occurred_at=oldest.occurred_at - dt.timedelta(days=1), id=1).encode()
+    html = client.get(log(account, view="all", date="", size=25, after=beyond)).content.decode()
+    assert "No older events" in html
+    assert "No events match" not in html
+    newest = re.search(r'href="([^"]+)">Go to the newest events', html).group(1)
+    assert "after=" not in newest and "size=25" in newest
+    first = client.get(newest.replace("&amp;", "&")).content.decode()
+    assert first.count("<tr class=\"clickable\" data-row-link>") == 25
+    # Past the newest end the same; and a filter that matches nothing still says so.
+    future = Cursor(occurred_at=timezone.now() + dt.timedelta(days=1), id=1).encode()
+    html = client.get(log(account, view="all", date="", before=future)).content.decode()
+    assert "No newer events" in html and "Go to the newest events" in html
+    html = client.get(log(account, view="all", action="restore", after=beyond)).content.decode()
+    assert "No events match these filters" in html and "No older events" not in html
+
+
+def test_a_reversed_custom_range_is_swapped_and_shown_as_applied(
+    account, super_admin, client_for, record_event
+):
+    record_event(account, actor=super_admin, object_label="Today's change")
+    today = timezone.localdate()
+    start, end = (today - dt.timedelta(days=3)).isoformat(), today.isoformat()
+    client = client_for(super_admin)
+    html = client.get(
+        log(account, view="all", date="custom", start=end, end=start)
+    ).content.decode()
+    assert "The range ended before it started, so its dates were swapped." in html
+    assert "Some filters were ignored" not in html
+    assert f'id="f-start" name="start" value="{start}"' in html
+    assert f'id="f-end" name="end" value="{end}"' in html
+    assert "Today&#x27;s change" in html.split("<tbody>")[1]
+    # What the page applied is what a saved view keeps.
+    base = f"/a/{account.pk}/audit-logs/views/"
+    client.post(
+        base + "new/",
+        {"name": "Swapped", "sharing": "private", "date": "custom", "start": end, "end": start},
+    )
+    with scope(account=account):
+        view = SavedView.objects.get(account=account, name="Swapped")
+    assert (view.filters["start"], view.filters["end"]) == (start, end)
+
+
+def test_the_action_list_follows_the_category_and_subcategory(
+    account, super_admin, many_events, client_for
+):
+    client = client_for(super_admin)
+
+    def offered(html: str) -> list[str]:
+        select = re.search(r'<select id="f-action".*?</select>', html, re.S).group(0)
+        return [v for v in re.findall(r'value="([^"]*)"', select) if v]
+
+    assert offered(client.get(log(account, view="all")).content.decode()) == [
+        a.code for a in catalog.ACTIONS
+    ]
+    assert offered(client.get(log(account, view="all", category="login")).content.decode()) == [
+        "login",
+        "logout",
+    ]
+    sub = client.get(log(account, view="all", category="login", subcategory="logout"))
+    assert offered(sub.content.decode()) == ["logout"]
+    # On a filter change the list is re-rendered out of band, like the subcategories.
+    partial = client.get(
+        log(account, view="all", category="security_activity", subcategory="export"),
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="log-results",
+    ).content.decode()
+    assert '<div class="filter" id="action-field" hx-swap-oob="true">' in partial
+    assert offered(partial) == ["export", "download"]
+
+
+def test_an_action_the_category_does_not_record_is_dropped_with_a_note(
+    account, super_admin, many_events, client_for
+):
+    html = (
+        client_for(super_admin)
+        .get(log(account, view="all", category="login", action="delete", date=""))
+        .content.decode()
+    )
+    assert "Action: Login has no Delete action." in html
+    body = html.split("<tbody>")[1]
+    assert ">Login succeeded<" in body  # the logins show, not an empty page
+    assert 'value="delete" selected' not in html
