@@ -457,6 +457,13 @@ def _login_settings_record(
     )
 
 
+def _rules_forget(account: Account) -> None:
+    # Now, for what this transaction reads next, and after commit, for a reader that cached
+    # the old rules in between.
+    account_security_forget(account_id=account.pk)
+    transaction.on_commit(partial(account_security_forget, account_id=account.pk))
+
+
 def _super_admin_only(membership: Membership, account: Account) -> None:
     if membership.account_id != account.pk or not membership.is_super_admin:
         raise Refused(_("Only super admins can change security settings."))
@@ -491,7 +498,7 @@ def two_factor_requirement_update(
             user_agent=user_agent,
             url=url,
         )
-        transaction.on_commit(partial(account_security_forget, account_id=account.pk))
+        _rules_forget(account)
     return True
 
 
@@ -528,5 +535,5 @@ def session_timeout_update(
             user_agent=user_agent,
             url=url,
         )
-        transaction.on_commit(partial(account_security_forget, account_id=account.pk))
+        _rules_forget(account)
     return True

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Value
+from django.db.models import CharField, Count, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -65,7 +65,9 @@ class MembersPage:
 
 def _sort_name() -> Lower:
     # People without a name sort by their email, as the list shows them.
-    return Lower(Coalesce(NullIf("user__full_name", Value("")), "user__email"))
+    return Lower(
+        Coalesce(NullIf("user__full_name", Value("")), "user__email", output_field=CharField())
+    )
 
 
 def members_page(

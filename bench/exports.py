@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import Any
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATASET_VERSION = 1
+DATASET_VERSION = 2  # 2: the events are hash-chained
+STAGE = "bench_export_stage"  # rows are generated here, then chained into the event table
 SPAN_DAYS = 120
 CHUNK = 500_000
 TIME_ZONE = "Europe/Amsterdam"
@@ -136,6 +137,7 @@ def build(events: int) -> dict[str, Any]:
         User,
     )
     from auditlog import catalog
+    from auditlog.integrity.chain import chain_staged, stage_create
     from auditlog.partitions import partitions_ensure_range
 
     started = time.perf_counter()
@@ -193,8 +195,9 @@ def build(events: int) -> dict[str, Any]:
         "na": len(AGENTS),
         "nl": len(LABELS),
     }
-    sql = """
-        INSERT INTO auditlog_event (
+    stage_create(STAGE)
+    sql = f"""
+        INSERT INTO {STAGE} (
             account_id, occurred_at, category, subcategory, action, actor_type, actor_user_id,
             actor_email, actor_name, actor_team_ids, object_type, object_id, object_label, url,
             ip_address, country_code, country, region, city, login_type, user_agent, browser, os,
@@ -221,7 +224,7 @@ def build(events: int) -> dict[str, Any]:
             (%(browsers)s::text[])[1 + (g * 5) %% %(na)s],
             (%(oses)s::text[])[1 + (g * 5) %% %(na)s],
             (%(devices)s::text[])[1 + (g * 5) %% %(na)s],
-            '{}'::jsonb
+            '{{}}'::jsonb
         FROM generate_series(%(lo)s::bigint, %(hi)s::bigint) AS g
     """
     with connection.cursor() as cursor:
@@ -229,6 +232,10 @@ def build(events: int) -> dict[str, Any]:
             hi = min(events, lo + CHUNK - 1)
             cursor.execute(sql, {**params, "lo": lo, "hi": hi})
             log(f"  {hi:,} / {events:,} events ({time.perf_counter() - started:.0f} s)")
+    # The account's events become its hash chain in time order, as the recorder makes it.
+    chain_staged(source=STAGE)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {STAGE}")
         cursor.execute("ANALYZE auditlog_event")
     log(f"  built in {time.perf_counter() - started:.0f} s")
     return {

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from django.conf import settings
+from django.db.backends.signals import connection_created
 from django.test import Client, override_settings
 from django_scopes import scopes_disabled
 
@@ -29,6 +30,16 @@ CACHE_PREFIX = f"test-{uuid.uuid4().hex[:8]}-{WORKER}"
 # Tasks the code under test publishes (on commit) go to a queue of this run's own: a `make run`
 # worker on the same Redis must never execute them against its own database.
 CELERY_QUEUE = f"{CACHE_PREFIX}-celery"
+
+
+def _allow_truncate(sender, connection, **kwargs) -> None:
+    """Django's flush after each transactional test TRUNCATEs the event table, which refuses it
+    unless the session says so (auditlog migration 0008)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET auditdesk.allow_truncate = on")
+
+
+connection_created.connect(_allow_truncate)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -18,11 +18,14 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.backends.cached_db import SessionStore
+from django.core.mail import EmailMessage
+from django.test import RequestFactory
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import Account, Membership, Role, User
-from administration import people
+from administration import people, security
 from administration.services import user_preferences_update
 from auditlog.models import Event
 from auditlog.services import log_view_record
@@ -43,6 +46,7 @@ from exports.services import (
     export_employee_access_request,
     export_request,
 )
+from tests.administration.two_factor import code_of
 from tests.factories import (
     AccountFactory,
     MembershipFactory,
@@ -60,7 +64,7 @@ UA = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 Safari/6
 ORIGIN: dict[str, Any] = {"ip": IP, "user_agent": UA, "url": "/somewhere/"}
 CONSOLE_MODULES = ("console.comments", "console.saved_views", "console.alerts")
 # Services of account administration outside its services.py.
-ADMINISTRATION_MODULES = ("administration.people",)
+ADMINISTRATION_MODULES = ("administration.people", "administration.security")
 
 # Public services that change no tenant state a person decided, with the reason.
 NOT_RECORDED: dict[str, str] = {
@@ -127,6 +131,16 @@ NOT_RECORDED: dict[str, str] = {
     "administration.people.password_reset_url": "pure: a password-reset link",
     "administration.people.password_reset_email_deliver": "delivery: a password-reset email",
     "administration.people.emails_sweep": "automation: beat re-enqueues what the broker lost",
+    # Two-factor reads and helpers.
+    "administration.security.two_factor_enabled": "read: whether a person has an authenticator",
+    "administration.security.two_factor_requiring_accounts": "read: accounts requiring it",
+    "administration.security.backup_codes_left": "read: unused backup codes",
+    "administration.security.members_without_two_factor": "read: the settings page's count",
+    "administration.security.totp_key_new": "pure: a secret kept in the session until enabled",
+    "administration.security.totp_key_valid": "pure: checks a secret read from the session",
+    "administration.security.totp_secret_text": "pure: a secret as people type it",
+    "administration.security.totp_config_url": "pure: the QR code's otpauth link",
+    "administration.security.code_refusal_message": "pure: why a code was refused, in words",
 }
 
 
@@ -704,9 +718,7 @@ def invited(w: World) -> Case:
     made: list[Any] = []
 
     def call() -> None:
-        made.append(
-            _in_scope(w, people.member_invite, email="new@example.test", role=Role.ADMIN)()
-        )
+        made.append(_in_scope(w, people.member_invite, email="new@example.test", role=Role.ADMIN)())
 
     return Case(
         call,
@@ -813,9 +825,7 @@ def super_admin_added(w: World) -> Case:
 
 
 def role_unchanged(w: World) -> Case:
-    return Case(
-        _in_scope(w, people.member_role_change, user_id=w.member.pk, role=Role.MEMBER), []
-    )
+    return Case(_in_scope(w, people.member_role_change, user_id=w.member.pk, role=Role.MEMBER), [])
 
 
 def access_removed(w: World) -> Case:
@@ -949,6 +959,154 @@ def team_member_removed(w: World) -> Case:
     )
 
 
+def _two_factor_on(w: World) -> tuple[str, list[str]]:
+    key = security.totp_key_new()
+    return key, security.two_factor_enable(user=w.member, key=key, code=code_of(key))
+
+
+def _user_event(w: World, what: str, metadata: dict[str, Any], *accounts: Account) -> list:
+    return [
+        Expected(a, what, "user", str(w.member.pk), metadata) for a in (accounts or (w.account,))
+    ]
+
+
+def two_factor_enabled(w: World) -> Case:
+    with scopes_disabled():
+        MembershipFactory(account=w.other_account, user=w.member)
+    key = security.totp_key_new()
+    return Case(
+        lambda: security.two_factor_enable(user=w.member, key=key, code=code_of(key), **ORIGIN),
+        _user_event(
+            w,
+            "security_activity/two_factor/enable",
+            {"method": "authenticator_app"},
+            w.account,
+            w.other_account,
+        ),
+    )
+
+
+def two_factor_disabled(w: World) -> Case:
+    _key, codes = _two_factor_on(w)
+    return Case(
+        lambda: security.two_factor_disable(user=w.member, code=codes[0], **ORIGIN),
+        _user_event(w, "security_activity/two_factor/disable", {"method": "backup_code"}),
+    )
+
+
+def _sign_in_request() -> Any:
+    request = RequestFactory().post("/login/two-factor/", REMOTE_ADDR=IP, HTTP_USER_AGENT=UA)
+    request.session = SessionStore()
+    return request
+
+
+def signed_in_with_a_code(w: World) -> Case:
+    _key, codes = _two_factor_on(w)
+    request = _sign_in_request()
+    backend = "django.contrib.auth.backends.ModelBackend"
+    return Case(
+        lambda: security.sign_in_finish(
+            request=request, user=w.member, backend=backend, code=codes[1]
+        ),
+        [Expected(w.account, "login/login_succeeded/login", "", "", {"two_factor": "backup_code"})],
+    )
+
+
+def sign_in_code_refused(w: World) -> Case:
+    _two_factor_on(w)
+    request = _sign_in_request()
+    backend = "django.contrib.auth.backends.ModelBackend"
+    return Case(
+        lambda: security.sign_in_finish(
+            request=request, user=w.member, backend=backend, code="zzzzz-zzzzz"
+        ),
+        [
+            Expected(
+                w.account,
+                "login/login_failed/login",
+                "",
+                "",
+                {"reason": "wrong code", "two_factor": "backup_code"},
+            )
+        ],
+    )
+
+
+def password_reset_sent_by_email(w: World) -> Case:
+    message = EmailMessage("Reset", "Open the link", to=[w.member.email])
+    return Case(
+        lambda: security.password_reset_send(user=w.member, message=message, **ORIGIN),
+        _user_event(w, "security_activity/password_reset/send", {"recipient": w.member.email}),
+    )
+
+
+def password_reset_finished(w: World) -> Case:
+    return Case(
+        lambda: security.password_reset_finish(
+            user=w.member, password="a-much-longer-passphrase-7", **ORIGIN
+        ),
+        _user_event(w, "security_activity/password_reset/update", {}),
+    )
+
+
+def _login_settings(w: World, what: str, before: Any, after: Any) -> list[Expected]:
+    return [
+        Expected(
+            w.account,
+            what,
+            "login_settings",
+            str(w.account.pk),
+            {"before": before, "after": after},
+        )
+    ]
+
+
+def two_factor_required(w: World) -> Case:
+    return Case(
+        lambda: security.two_factor_requirement_update(
+            account=w.account, membership=w.membership(w.super_admin), required=True, **ORIGIN
+        ),
+        _login_settings(
+            w,
+            "security_activity/two_factor/update",
+            {"two_factor_required": False},
+            {"two_factor_required": True},
+        ),
+    )
+
+
+def two_factor_requirement_unchanged(w: World) -> Case:
+    return Case(
+        lambda: security.two_factor_requirement_update(
+            account=w.account, membership=w.membership(w.super_admin), required=False, **ORIGIN
+        ),
+        [],
+    )
+
+
+def session_timeout_set(w: World) -> Case:
+    return Case(
+        lambda: security.session_timeout_update(
+            account=w.account, membership=w.membership(w.super_admin), minutes=480, **ORIGIN
+        ),
+        _login_settings(
+            w,
+            "security_activity/login_settings/update",
+            {"session_timeout": "none"},
+            {"session_timeout": "480"},
+        ),
+    )
+
+
+def session_timeout_unchanged(w: World) -> Case:
+    return Case(
+        lambda: security.session_timeout_update(
+            account=w.account, membership=w.membership(w.super_admin), minutes=None, **ORIGIN
+        ),
+        [],
+    )
+
+
 SCENARIOS: list[tuple[str, Callable[[World], Case]]] = [
     ("administration.services.user_preferences_update", preferences_changed),
     ("administration.services.user_preferences_update", preferences_unchanged),
@@ -987,6 +1145,16 @@ SCENARIOS: list[tuple[str, Callable[[World], Case]]] = [
     ("administration.people.team_delete", team_deleted),
     ("administration.people.team_member_add", team_member_added),
     ("administration.people.team_member_remove", team_member_removed),
+    ("administration.security.two_factor_enable", two_factor_enabled),
+    ("administration.security.two_factor_disable", two_factor_disabled),
+    ("administration.security.sign_in_finish", signed_in_with_a_code),
+    ("administration.security.sign_in_finish", sign_in_code_refused),
+    ("administration.security.password_reset_send", password_reset_sent_by_email),
+    ("administration.security.password_reset_finish", password_reset_finished),
+    ("administration.security.two_factor_requirement_update", two_factor_required),
+    ("administration.security.two_factor_requirement_update", two_factor_requirement_unchanged),
+    ("administration.security.session_timeout_update", session_timeout_set),
+    ("administration.security.session_timeout_update", session_timeout_unchanged),
 ]
 
 

@@ -2,18 +2,22 @@
 the chain against its checkpoints and head, naming the first broken or missing link.
 
 The walk streams the account's events in seq order (COPY, binary) and checks each row against
-the stored hash of the row before it. It reads the statements first and the chain head next, and
-only then the rows up to that head: events recorded meanwhile are past the head and left for the
-next run, while a checkpoint beyond the head can only mean the chain was cut back.
+the stored hash of the row before it, so a broken link is named where it breaks and the rows
+after it are not blamed. Storage is listed first; the statements, the chain head and the rows
+are then read in one snapshot (REPEATABLE READ) when the caller has no transaction open, so the
+chain must end exactly at its head. Inside a caller's transaction only rows up to the head read
+at the start are walked (events recorded meanwhile are left for the next run).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.db import connection, transaction
@@ -42,6 +46,24 @@ from auditlog.models import Checkpoint, RetentionAnchor, Verification, Verificat
 
 logger = logging.getLogger(__name__)
 
+# The checks a verification makes, by the name its Failure carries.
+CHECKS = {
+    "seq_missing": "a seq that no event and no retention anchor holds (an event was deleted)",
+    "seq_duplicate": "two events with one seq (an event was forged or copied)",
+    "hash_mismatch": "an event whose fields and previous hash do not give its stored hash",
+    "anchor_overlap": "an event in a seq range a retention anchor says was dropped",
+    "anchor_mismatch": "a retention anchor that does not link to the chain before it",
+    "tail_missing": "the chain ends before its head or a signed checkpoint (events were cut off)",
+    "head_mismatch": "the chain head differs from the last event, or is missing",
+    "checkpoint_mismatch": "the chain's hash differs from a signed checkpoint (rewritten chain)",
+    "checkpoint_signature": "a checkpoint or anchor not signed by a known key (edited)",
+    "checkpoint_link": "a checkpoint not naming its predecessor's signature (one was removed)",
+    "checkpoint_file_mismatch": "a statement whose storage copy differs from the database's",
+    "checkpoint_missing": "a signed checkpoint in storage that the database lacks (deleted)",
+    "statement_file_unreadable": "a file under checkpoints/ that is not a signed statement",
+}
+NO_HEAD = 1 << 62  # an account whose head is missing: walk every event it has
+
 
 @dataclass(frozen=True)
 class Failure:
@@ -49,26 +71,8 @@ class Failure:
 
     seq: int
     event_id: int | None
-    check: str
+    check: str  # a key of CHECKS
     detail: str
-
-
-# The checks, by the name a Failure carries.
-CHECKS = {
-    "seq_missing": "a seq that no event and no retention anchor holds (an event was deleted)",
-    "seq_duplicate": "two events with one seq (an event was forged or copied)",
-    "hash_mismatch": "an event whose fields and previous hash do not give its stored hash",
-    "anchor_overlap": "an event in a seq range a retention anchor says was dropped",
-    "anchor_mismatch": "a retention anchor that does not link to the chain before it",
-    "tail_missing": "the chain ends before its head or a signed checkpoint",
-    "head_mismatch": "the chain head's hash differs from the last event's",
-    "checkpoint_mismatch": "the chain's hash differs from a signed checkpoint (rewritten chain)",
-    "checkpoint_signature": "a checkpoint or anchor not signed by a known key",
-    "checkpoint_link": "a checkpoint not naming its predecessor's signature",
-    "checkpoint_file_mismatch": "a checkpoint whose storage copy differs from the database's",
-    "checkpoint_missing": "a signed checkpoint in storage that the database lacks",
-    "statement_file_unreadable": "a file under checkpoints/ that is not a signed statement",
-}
 
 
 @dataclass
@@ -78,7 +82,7 @@ class VerificationResult:
     finished_at: dt.datetime | None = None
     events_checked: int = 0
     through_seq: int = 0  # intact from the start (or `since`) through this seq
-    through_hash: str = GENESIS
+    through_hash: str = GENESIS  # the chain's hash at through_seq (hex)
     checkpoint_seq: int | None = None  # the newest signed checkpoint the chain matched
     failure: Failure | None = None
     warnings: list[str] = field(default_factory=list)
@@ -98,33 +102,32 @@ class _Broken(Exception):
         self.failure = failure
 
 
+def _fail(seq: int, check: str, detail: str, event_id: int | None = None) -> NoReturn:
+    raise _Broken(Failure(seq, event_id, check, detail))
+
+
 @dataclass(frozen=True)
 class _Run:
-    """A run of seqs retention dropped, from a valid anchor."""
+    """A run of seqs retention dropped, as a valid anchor states it."""
 
     first: int
     last: int
-    prev: str
+    prev: str  # the chain's hash before `first`
     last_hash: str
     month: str
 
 
 @dataclass
 class _Statements:
-    """What the signed statements say the chain must hold."""
+    """What the signed statements say the chain must hold, and what is wrong with them."""
 
-    checkpoints: dict[int, str] = field(default_factory=dict)  # seq → hash hex
+    checkpoints: dict[int, str] = field(default_factory=dict)  # seq → the chain's hash there
     runs: dict[int, _Run] = field(default_factory=dict)  # first seq → run
     problems: dict[int, Failure] = field(default_factory=dict)  # seq → the first problem there
     warnings: list[str] = field(default_factory=list)
 
-    def problem(self, failure: Failure) -> None:
-        self.problems.setdefault(failure.seq, failure)
-
-
-def _file_seq(path: str) -> int:
-    stem = path.rsplit("/", 1)[-1].removesuffix(".json")
-    return int(stem) if stem.isdigit() else 0
+    def problem(self, seq: int, check: str, detail: str) -> None:
+        self.problems.setdefault(seq, Failure(seq, None, check, detail))
 
 
 def _statements_read(
@@ -138,53 +141,43 @@ def _statements_read(
     with scope(account=account_id):
         checkpoints = list(Checkpoint.objects.filter(account_id=account_id).order_by("seq"))
         anchors = list(RetentionAnchor.objects.filter(account_id=account_id).order_by("month"))
-    files = {f.path: f for f in stored}
+    files = {copy.path: copy for copy in stored}
 
     previous_signature = b""
     for checkpoint in checkpoints:
+        seq, signature = checkpoint.seq, bytes(checkpoint.signature)
         statement = checkpoint_statement(checkpoint)
-        signature = bytes(checkpoint.signature)
-        seq = checkpoint.seq
         path = checkpoint_path(account_id, seq)
         copy = files.pop(path, None)
+        linked = bytes(checkpoint.previous_signature) == previous_signature
+        previous_signature = signature
         if since is not None and seq < since.seq:
-            previous_signature = signature
             continue
         if not statement_verify(statement, signature, keys):
             found.problem(
-                Failure(
-                    seq,
-                    None,
-                    "checkpoint_signature",
-                    f"the checkpoint at seq {seq} is not "
-                    "signed by a known key (edited in the database, or an unknown key)",
-                )
+                seq,
+                "checkpoint_signature",
+                f"the checkpoint at seq {seq} is not signed by a known key (it was edited in the "
+                "database, or signed by a key this deployment does not know)",
             )
-        elif since is None and bytes(checkpoint.previous_signature) != previous_signature:
+        elif not linked and since is None:
             found.problem(
-                Failure(
-                    seq,
-                    None,
-                    "checkpoint_link",
-                    f"the checkpoint at seq {seq} does not name "
-                    "the signature of the checkpoint before it (one was removed or replaced)",
-                )
+                seq,
+                "checkpoint_link",
+                f"the checkpoint at seq {seq} does not name the signature of the checkpoint "
+                "before it (a checkpoint was removed or replaced)",
             )
         else:
             found.checkpoints[seq] = statement["hash"]
-        previous_signature = signature
         if copy is None:
             found.warnings.append(
                 f"the storage copy {path} of the checkpoint at seq {seq} is missing"
             )
         elif copy.statement != statement or copy.signature != signature:
             found.problem(
-                Failure(
-                    seq,
-                    None,
-                    "checkpoint_file_mismatch",
-                    f"the checkpoint at seq {seq} differs from its storage copy {path}",
-                )
+                seq,
+                "checkpoint_file_mismatch",
+                f"the checkpoint at seq {seq} differs from its storage copy {path}",
             )
 
     for anchor in anchors:
@@ -195,12 +188,9 @@ def _statements_read(
         first = min((run[0] for run in anchor.ranges), default=0)
         if not statement_verify(statement, signature, keys):
             found.problem(
-                Failure(
-                    first,
-                    None,
-                    "checkpoint_signature",
-                    f"the retention anchor of {statement['month']} is not signed by a known key",
-                )
+                first,
+                "checkpoint_signature",
+                f"the retention anchor of {statement['month']} is not signed by a known key",
             )
             continue
         for run_first, run_last, prev, last_hash in anchor.ranges:
@@ -209,16 +199,13 @@ def _statements_read(
             found.warnings.append(f"the storage copy {path} of a retention anchor is missing")
         elif copy.statement != statement or copy.signature != signature:
             found.problem(
-                Failure(
-                    first,
-                    None,
-                    "checkpoint_file_mismatch",
-                    f"the retention anchor of "
-                    f"{statement['month']} differs from its storage copy {path}",
-                )
+                first,
+                "checkpoint_file_mismatch",
+                f"the retention anchor of {statement['month']} differs from its storage copy "
+                f"{path}",
             )
 
-    for copy in files.values():  # in storage, not in the database
+    for copy in files.values():  # in storage only
         _orphan_read(copy, account_id=account_id, since=since, keys=keys, found=found)
     return found
 
@@ -232,24 +219,20 @@ def _orphan_read(
     found: _Statements,
 ) -> None:
     """A statement file the database has no row for: unreadable, forged, or the survivor of a
-    statement someone deleted from the database (which then still counts)."""
-    seq = _file_seq(copy.path)
+    statement deleted from the database (which then still binds the chain)."""
+    stem = copy.path.rsplit("/", 1)[-1].removesuffix(".json")
+    seq = int(stem) if stem.isdigit() else 0
     statement = copy.statement
     if statement is None or statement.get("account_id") != account_id:
         found.problem(
-            Failure(
-                seq,
-                None,
-                "statement_file_unreadable",
-                f"{copy.path} is not a signed "
-                f"statement of this account ({copy.problem or 'another account'})",
-            )
+            seq,
+            "statement_file_unreadable",
+            f"{copy.path} is not a signed statement of this account "
+            f"({copy.problem or 'it names another account'})",
         )
         return
     if not statement_verify(statement, copy.signature, keys):
-        found.problem(
-            Failure(seq, None, "checkpoint_signature", f"{copy.path} is not signed by a known key")
-        )
+        found.problem(seq, "checkpoint_signature", f"{copy.path} is not signed by a known key")
         return
     if statement.get("type") == CHECKPOINT and isinstance(statement.get("seq"), int):
         seq = statement["seq"]
@@ -257,13 +240,10 @@ def _orphan_read(
             return
         found.checkpoints[seq] = str(statement.get("hash"))
         found.problem(
-            Failure(
-                seq,
-                None,
-                "checkpoint_missing",
-                f"storage holds a signed checkpoint at seq "
-                f"{seq} ({copy.path}) that the database lacks (it was deleted there)",
-            )
+            seq,
+            "checkpoint_missing",
+            f"storage holds a signed checkpoint at seq {seq} ({copy.path}) that the database "
+            "lacks (it was deleted there)",
         )
     elif statement.get("type") == RETENTION_ANCHOR:
         for run_first, run_last, prev, last_hash in statement.get("ranges", []):
@@ -271,9 +251,6 @@ def _orphan_read(
                 run_first, _Run(run_first, run_last, prev, last_hash, str(statement["month"]))
             )
         found.warnings.append(f"{copy.path}: a retention anchor that only storage holds")
-
-
-NO_HEAD = 1 << 62  # an account whose head is missing: walk every event it has
 
 
 def _head(account_id: int) -> tuple[int, str | None]:
@@ -286,34 +263,39 @@ def _head(account_id: int) -> tuple[int, str | None]:
     return (row[0], bytes(row[1]).hex()) if row else (NO_HEAD, None)
 
 
-def _rows(account_id: int, after_seq: int, through_seq: int) -> Iterator[tuple]:
+@contextlib.contextmanager
+def _rows(account_id: int, after_seq: int, through_seq: int) -> Iterator[Iterator[tuple]]:
+    """The account's events after `after_seq` through `through_seq`, in seq order. Leaving early
+    cancels the stream (psycopg does), inside a savepoint: the cancelled statement must not
+    abort the caller's transaction."""
     sql = (
         f"SELECT {rows_select()} FROM auditlog_event e WHERE e.account_id = {int(account_id)}"
-        f" AND e.seq > {int(after_seq)} AND e.seq <= {int(through_seq)} ORDER BY e.seq, e.id"
+        f" AND e.seq > {int(after_seq)} AND e.seq <= {int(through_seq)} ORDER BY e.seq"
     )
     with (
+        transaction.atomic(),
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT BINARY)") as copy,
     ):
         copy.set_types(list(ROW_TYPES))
-        yield from copy.rows()
+        yield copy.rows()
 
 
 class _Walk:
-    """The walk along one account's chain; raises _Broken at the first broken link."""
+    """One walk along an account's chain; `_Broken` at the first broken or missing link."""
 
     def __init__(self, *, account_id: int, found: _Statements, result: VerificationResult):
         self.account_id = account_id
         self.found = found
         self.result = result
-        self.marks = sorted({*found.checkpoints, *found.problems})
+        self.marks = sorted({*found.checkpoints, *found.problems})  # seqs to stop at
         self.mark_index = 0
 
     def next_mark(self) -> int:
-        return self.marks[self.mark_index] if self.mark_index < len(self.marks) else 1 << 62
+        return self.marks[self.mark_index] if self.mark_index < len(self.marks) else NO_HEAD
 
     def reach(self, seq: int, hash_hex: str | None) -> None:
-        """Statements at or before `seq` (the chain's hash there, when known, is `hash_hex`)."""
+        """Pass the statements at or before `seq`; the chain's hash at `seq` is `hash_hex`."""
         found = self.found
         while self.mark_index < len(self.marks) and self.marks[self.mark_index] <= seq:
             mark = self.marks[self.mark_index]
@@ -322,42 +304,36 @@ class _Walk:
                 raise _Broken(found.problems[mark])
             if mark == seq and hash_hex is not None:
                 if found.checkpoints[mark] != hash_hex:
-                    raise _Broken(
-                        Failure(
-                            seq,
-                            None,
-                            "checkpoint_mismatch",
-                            f"the chain's hash at seq {seq}"
-                            " differs from the signed checkpoint (the chain was rewritten)",
-                        )
+                    _fail(
+                        seq,
+                        "checkpoint_mismatch",
+                        f"the chain's hash at seq {seq} differs from the signed checkpoint "
+                        "(the chain was rewritten)",
                     )
                 self.result.checkpoint_seq = seq
 
-    def gap(self, expected: int, seq: int, prev: str, next_event: int | None) -> tuple[int, str]:
+    def dropped(
+        self, expected: int, seq: int, prev: str, next_event: int | None
+    ) -> tuple[int, str]:
         """Seqs from `expected` up to `seq` have no event: retention anchors must hold them."""
         while expected < seq:
             run = self.found.runs.get(expected)
             if run is None:
-                where = f"the next event is seq {seq} (event {next_event})" if next_event else ""
-                raise _Broken(
-                    Failure(
-                        expected,
-                        None,
-                        "seq_missing",
-                        f"seq {expected} is missing: no event "
-                        f"and no retention anchor holds it{'; ' + where if where else ''}",
-                    )
+                following = (
+                    f"; the next event is seq {seq} (event {next_event})" if next_event else ""
+                )
+                _fail(
+                    expected,
+                    "seq_missing",
+                    f"seq {expected} is missing: no event and no retention anchor holds it"
+                    f"{following}",
                 )
             if run.prev != prev:
-                raise _Broken(
-                    Failure(
-                        expected,
-                        None,
-                        "anchor_mismatch",
-                        f"the retention anchor of "
-                        f"{run.month} (seqs {run.first} to {run.last}) does not follow the "
-                        f"chain's hash at seq {expected - 1}",
-                    )
+                _fail(
+                    expected,
+                    "anchor_mismatch",
+                    f"the retention anchor of {run.month} (seqs {run.first} to {run.last}) does "
+                    f"not follow the chain's hash at seq {expected - 1}",
                 )
             self.reach(run.last, run.last_hash)
             expected, prev = run.last + 1, run.last_hash
@@ -368,113 +344,93 @@ class _Walk:
         result = self.result
         expected = after_seq + 1
         next_mark = self.next_mark()
-        cache: dict[str, str] = {}
+        canonical_metadata: dict[str, str] = {}  # metadata repeats a lot: canonicalise it once
         sha256 = hashlib.sha256
-        for seq, event_id, stored, metadata, values in _rows(self.account_id, after_seq, head_seq):
-            if seq != expected:
-                if seq < expected:
-                    raise _Broken(
-                        Failure(
-                            seq,
-                            event_id,
-                            "seq_duplicate",
-                            f"seq {seq} occurs more than "
-                            f"once (event {event_id} is another event with it)",
-                        )
-                    )
-                if seq > expected:
-                    expected, prev = self.gap(expected, seq, prev, event_id)
+        with _rows(self.account_id, after_seq, head_seq) as rows:
+            for seq, event_id, stored, metadata, values in rows:
+                if seq != expected:
                     if seq < expected:
-                        raise _Broken(
-                            Failure(
-                                seq,
-                                event_id,
-                                "anchor_overlap",
-                                f"event {event_id} has seq "
-                                f"{seq}, which a retention anchor says was dropped",
-                            )
+                        _fail(
+                            seq,
+                            "seq_duplicate",
+                            f"seq {seq} occurs more than once (event {event_id} is another "
+                            "event with it)",
+                            event_id,
                         )
-                next_mark = self.next_mark()
-            canonical_metadata = cache.get(metadata)
-            if canonical_metadata is None:
-                canonical_metadata = metadata_canonical(metadata)
-                if len(cache) > 4096:
-                    cache.clear()
-                cache[metadata] = canonical_metadata
-            canonical = row_canonical(values, canonical_metadata)
-            if sha256(f"{prev}\n{canonical}".encode()).digest() != stored:
-                raise _Broken(
-                    Failure(
+                    expected, prev = self.dropped(expected, seq, prev, event_id)
+                    if seq < expected:
+                        _fail(
+                            seq,
+                            "anchor_overlap",
+                            f"event {event_id} has seq {seq}, which a retention anchor says was "
+                            "dropped",
+                            event_id,
+                        )
+                    next_mark = self.next_mark()
+                canonical = canonical_metadata.get(metadata)
+                if canonical is None:
+                    if len(canonical_metadata) > 4096:
+                        canonical_metadata.clear()
+                    canonical = canonical_metadata[metadata] = metadata_canonical(metadata)
+                text = row_canonical(values, canonical)
+                if sha256(f"{prev}\n{text}".encode()).digest() != stored:
+                    _fail(
                         seq,
-                        event_id,
                         "hash_mismatch",
-                        f"event {event_id} at seq {seq}: its "
-                        "stored hash does not match its fields and the previous hash (it was "
-                        "edited, forged or moved)",
+                        f"event {event_id} at seq {seq}: its stored hash does not match its "
+                        "fields and the previous hash (it was edited, forged or moved)",
+                        event_id,
                     )
-                )
-            prev = stored.hex()
-            if seq >= next_mark:
-                self.reach(seq, prev)
-                next_mark = self.next_mark()
-            expected = seq + 1
-            result.events_checked += 1
-            result.through_seq, result.through_hash = seq, prev
+                prev = stored.hex()
+                if seq >= next_mark:
+                    self.reach(seq, prev)
+                    next_mark = self.next_mark()
+                expected = seq + 1
+                result.events_checked += 1
+                result.through_seq, result.through_hash = seq, prev
         if head_hash is None and expected > 1:
-            raise _Broken(
-                Failure(
-                    expected - 1,
-                    None,
-                    "head_mismatch",
-                    "the account has events but its chain head is missing (it was deleted)",
-                )
+            _fail(
+                expected - 1,
+                "head_mismatch",
+                "the account has events but its chain head is missing (it was deleted)",
             )
-        expected, prev = self.tail(expected, prev, 0 if head_hash is None else head_seq)
-        self.reach(NO_HEAD, None)  # problems of statements past the end
-        if head_hash is not None and head_seq == expected - 1 and head_hash != prev:
-            raise _Broken(
-                Failure(
-                    head_seq,
-                    None,
-                    "head_mismatch",
-                    f"the chain head's hash differs from "
-                    f"the hash of the last event, seq {head_seq}",
-                )
+        self.tail(expected, prev, 0 if head_hash is None else head_seq)
+        self.reach(NO_HEAD, None)  # problems of statements past the last event
+        if head_hash not in (None, result.through_hash) and head_seq == result.through_seq:
+            _fail(
+                head_seq,
+                "head_mismatch",
+                f"the chain head's hash differs from the hash of the last event, seq {head_seq}",
             )
 
-    def tail(self, expected: int, prev: str, head_seq: int) -> tuple[int, str]:
-        """After the last event: dropped runs, then nothing more may be owed."""
+    def tail(self, expected: int, prev: str, head_seq: int) -> None:
+        """After the last event: runs retention dropped, then nothing more may be owed."""
         while expected in self.found.runs:
-            expected, prev = self.gap(expected, self.found.runs[expected].last + 1, prev, None)
+            expected, prev = self.dropped(expected, self.found.runs[expected].last + 1, prev, None)
         last = expected - 1
         owed = max([head_seq, *self.found.checkpoints])
         if owed > last:
             by = "the chain head" if head_seq > last else "a signed checkpoint"
-            raise _Broken(
-                Failure(
-                    expected,
-                    None,
-                    "tail_missing",
-                    f"the chain ends at seq {last}, but {by}"
-                    f" reaches seq {owed}: seqs {expected} to {owed} are missing",
-                )
+            _fail(
+                expected,
+                "tail_missing",
+                f"the chain ends at seq {last}, but {by} reaches seq {owed}: seqs {expected} to "
+                f"{owed} are missing",
             )
-        return expected, prev
 
 
 def chain_verify(
     *, account_id: int, since: Checkpoint | None = None, record: bool = True
 ) -> VerificationResult:
     """Verify the account's chain from its start (or from a signed checkpoint) to its head, name
-    the first broken or missing link, and record the outcome (`Verification`) unless told not."""
+    the first broken or missing link, and keep the outcome as its Verification unless told not."""
     result = VerificationResult(account_id=account_id, started_at=timezone.now())
-    # Storage first: every file listed now belongs to a checkpoint committed before (files are
-    # written after commit), so the database reads that follow see its row.
+    # Storage first: a file is written after its checkpoint commits, so every file listed now
+    # has its row in what the database reads next.
     stored = statement_files(account_id)
     if connection.in_atomic_block:
         _verify(result, since=since, stored=stored)
     else:
-        # One snapshot for statements, head and rows: the chain must end exactly at its head.
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             _verify(result, since=since, stored=stored)
@@ -497,12 +453,9 @@ def _verify(
         result.through_seq, result.through_hash = after_seq, prev
         if not statement_verify(checkpoint_statement(since), bytes(since.signature), keys):
             found.problem(
-                Failure(
-                    since.seq,
-                    None,
-                    "checkpoint_signature",
-                    f"the checkpoint at seq {since.seq} is not signed by a known key",
-                )
+                since.seq,
+                "checkpoint_signature",
+                f"the checkpoint at seq {since.seq} is not signed by a known key",
             )
     result.warnings = found.warnings
     try:
@@ -514,7 +467,7 @@ def _verify(
 
 
 def verification_record(result: VerificationResult) -> Verification:
-    """Keep the outcome of a verification as the account's latest (the console shows it)."""
+    """Keep a verification's outcome as the account's latest (what the console shows)."""
     failure = result.failure
     with scope(account=result.account_id):
         verification, _ = Verification.objects.update_or_create(
@@ -535,6 +488,10 @@ def verification_record(result: VerificationResult) -> Verification:
         )
     if failure:
         logger.error(
-            "account %s: chain broken at seq %s: %s", result.account_id, failure.seq, failure.detail
+            "account %s: chain broken at seq %s (%s): %s",
+            result.account_id,
+            failure.seq,
+            failure.check,
+            failure.detail,
         )
     return verification

@@ -122,12 +122,14 @@ def test_an_account_that_does_not_exist_gets_404(client_for, super_admin, accoun
     assert response.status_code == 404
 
 
-def test_an_inactive_membership_gets_404(client_for, account, member):
+def test_an_inactive_membership_is_told_so_not_shown_the_account(client_for, account, member):
     client = client_for(member)
     assert client.get(f"/a/{account.pk}/audit-logs/").status_code == 200
     with scopes_disabled():
         Membership.objects.filter(account=account, user=member).update(is_active=False)
-    assert client.get(f"/a/{account.pk}/audit-logs/").status_code == 404
+    response = client.get(f"/a/{account.pk}/audit-logs/")
+    assert response.status_code == 403
+    assert "Your access to Northwind Test was deactivated" in response.content.decode()
 
 
 def test_home_sends_a_person_of_one_account_to_its_log(client_for, account, member):

@@ -38,7 +38,12 @@ def test_a_member_without_two_factor_reaches_only_the_enrolment(client_for, acco
     require_two_factor(account)
     client = client_for(member)
 
-    for url in (f"/a/{account.pk}/audit-logs/", "/preferences/", "/", f"/a/{account.pk}/crm/"):
+    for url in (
+        f"/a/{account.pk}/audit-logs/",
+        f"/a/{account.pk}/notifications/",
+        "/preferences/",
+        "/",
+    ):
         response = client.get(url)
         assert (response.status_code, response["Location"]) == (302, ENROL), url
     assert client.get(ENROL).status_code == 200

@@ -74,7 +74,7 @@ def test_a_timeout_that_is_not_offered_is_refused(client_for, account, super_adm
     assert response.status_code == 400
     account.refresh_from_db()
     assert account.session_timeout is None
-    assert events_of(account) == []
+    assert events_of(account, category="security_activity") == []
 
 
 def test_enrolment_shows_a_qr_code_and_the_secret_and_checks_a_code(client_for, account, member):
@@ -87,14 +87,15 @@ def test_enrolment_shows_a_qr_code_and_the_secret_and_checks_a_code(client_for, 
     assert key == client.session["two_factor_enrol_key"]
 
     wrong = client.post("/security/two-factor/enrol/", {"code": wrong_code(key)})
-    assert wrong.status_code == 400 and events_of(account) == []
+    assert wrong.status_code == 400
+    assert events_of(account, category="security_activity") == []
 
     done = client.post("/security/two-factor/enrol/", {"code": code_of(key)}, REMOTE_ADDR=IP)
 
     assert done.status_code == 200
     codes = re.findall(r"<li>([a-z2-9]{5}-[a-z2-9]{5})</li>", done.content.decode())
     assert len(codes) == 10
-    (event,) = events_of(account)
+    (event,) = events_of(account, category="security_activity")
     assert (event.subcategory, event.action, event.ip_address) == ("two_factor", "enable", IP)
     overview = client.get("/security/two-factor/").content.decode()
     assert "Two-factor authentication is on" in overview and "10 backup codes left" in overview
@@ -118,4 +119,7 @@ def test_turning_off_needs_a_fresh_code(client_for, account, member, settings):
 
     assert response.status_code == 302
     assert "Two-factor authentication is off" in client.get(response["Location"]).content.decode()
-    assert [e.action for e in events_of(account)] == ["enable", "disable"]
+    assert [e.action for e in events_of(account, category="security_activity")] == [
+        "enable",
+        "disable",
+    ]
