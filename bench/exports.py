@@ -107,6 +107,9 @@ def setup_django(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path.insert(0, str(BASE_DIR))
+    from bench import signing_key_default
+
+    signing_key_default()
     import django
 
     django.setup()

@@ -3,8 +3,12 @@
 DATABASE_URL is set by bench.run to the benchmark database before Django starts.
 """
 
-from config.settings import *  # noqa: F403
-from config.settings import CACHES, INSTALLED_APPS
+from bench import signing_key_default
+
+signing_key_default()
+
+from config.settings import *  # noqa: E402, F403
+from config.settings import CACHES, INSTALLED_APPS  # noqa: E402
 
 INSTALLED_APPS = [*INSTALLED_APPS, "django.contrib.admin", "bench"]
 ROOT_URLCONF = "bench.urls"

@@ -358,7 +358,7 @@ AUDIT_PARTITIONS_AHEAD = 3
 def _audit_signing_key() -> str:
     """The deployment's Ed25519 key that signs checkpoints (docs/configuration.md): generated once
     into the data directory for development, required elsewhere, checked at start-up."""
-    from auditlog.integrity.keys import key_generate, private_key_parse
+    from auditlog.integrity.keys import key_file, private_key_parse
 
     text = os.environ.get("AUDIT_SIGNING_KEY", "").strip()
     source = "AUDIT_SIGNING_KEY"
@@ -366,22 +366,10 @@ def _audit_signing_key() -> str:
         if not (DEVELOPMENT or DEMO_ENABLED):
             raise ImproperlyConfigured(
                 "AUDIT_SIGNING_KEY is not set: production needs the deployment's Ed25519 key "
-                "(base64 of its 32 bytes, or PEM); see docs/operations.md, Signing key"
+                "(base64 of its 32 bytes, or PEM); see docs/operations.md, The signing key"
             )
         path = DATA_DIR / "audit_signing_key"
-        if not path.exists():
-            DATA_DIR.mkdir(parents=True, exist_ok=True)
-            # Written aside and linked into place: processes starting together agree on one key.
-            draft = path.with_name(f".{path.name}.{os.getpid()}")
-            draft.write_text(key_generate() + "\n")
-            draft.chmod(0o600)
-            try:
-                os.link(draft, path)
-            except FileExistsError:
-                pass
-            finally:
-                draft.unlink()
-        text = path.read_text().strip()
+        text = key_file(path)
         source = f"AUDIT_SIGNING_KEY (generated into {path})"
     try:
         private_key_parse(text)

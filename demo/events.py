@@ -408,6 +408,10 @@ class AccountStory:
                 "payments",
                 "admin_rights",
                 "impersonation",
+                "super_admin_rights",
+                "audit_log_access",
+                "invitation",
+                "team",
             )
             and not person.is_super_admin
         ):
@@ -691,6 +695,8 @@ class AccountStory:
                 url="/settings/payments",
                 metadata={"details": details},
             )
+        if sub in ("super_admin_rights", "audit_log_access", "invitation", "team"):
+            return self._people_admin(when, person, sub)
         if sub == "login_settings":
             before, after = rng.sample(("8 hours", "12 hours", "24 hours", "7 days"), 2)
             return ev(
@@ -717,6 +723,60 @@ class AccountStory:
                 "property": "employee_access_allowed",
                 "before": action == "disable",
                 "after": action == "enable",
+            },
+        )
+
+    def _people_admin(self, when: dt.datetime, person: Person, sub: str) -> EventInput:
+        """Settings → Users & teams, as the console itself records it (administration.people)."""
+        rng = self.rng
+        others = [p for p in self.people if p is not person] or self.people
+        target = rng.choice(others)
+        about = ("user", str(target.user.pk), target.user.full_name or target.user.email)
+        url = f"/a/{self.account.pk}/settings/users/{target.user.pk}/"
+        cat = "security_activity"
+        if sub == "super_admin_rights":
+            # Once a super admin, an admin today.
+            target = rng.choice([p for p in self.admins if not p.is_super_admin] or others)
+            about = ("user", str(target.user.pk), target.user.full_name or target.user.email)
+            change = {"before": {"role": Role.SUPER_ADMIN}, "after": {"role": Role.ADMIN}}
+            return self.ev(when, person, cat, sub, "remove", obj=about, url=url, metadata=change)
+        if sub == "audit_log_access":
+            granted: dict[str, Any] = {
+                "before": {"audit_log_access": False},
+                "after": {"audit_log_access": True},
+            }
+            return self.ev(when, person, cat, sub, "add", obj=about, url=url, metadata=granted)
+        if sub == "invitation":
+            first, last = rng.choice(data.FIRST_NAMES), rng.choice(data.LAST_NAMES)
+            email = f"{first}.{last}".lower().replace(" ", "") + "@agency.example"
+            expires = when + dt.timedelta(days=7)
+            return self.ev(
+                when,
+                person,
+                cat,
+                sub,
+                "send",
+                obj=("invitation", _stable_id("invitation", email), email),
+                url=f"/a/{self.account.pk}/settings/users/invite/",
+                metadata={
+                    "email": email,
+                    "role": Role.MEMBER,
+                    "audit_log_access": False,
+                    "expires_at": expires.isoformat(),
+                },
+            )
+        team = self.named("team", self.spec.teams or ("Sales",))
+        return self.ev(
+            when,
+            person,
+            cat,
+            sub,
+            "add",
+            obj=team,
+            url=f"/a/{self.account.pk}/settings/teams/",
+            metadata={
+                "member": target.user.full_name or target.user.email,
+                "member_email": target.user.email,
             },
         )
 

@@ -68,6 +68,17 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         terminalreporter.write_line(banner, red=True, bold=True)
 
 
+@pytest.fixture(autouse=True)
+def _language_and_zone_reset() -> Iterator[None]:
+    """Each test starts in the default language and time zone: a request by a Dutch-speaking
+    person activates Dutch for the thread, which must not carry over into the next test."""
+    from django.utils import timezone, translation
+
+    yield
+    translation.deactivate()
+    timezone.deactivate()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _suite_settings() -> Iterator[None]:
     """A cache key prefix and a Celery queue of this worker's own, a fast password hasher, and the

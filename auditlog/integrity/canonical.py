@@ -75,17 +75,17 @@ def _plain(value: Any) -> bool:
     """True when Python's JSON encoder writes `value` exactly as RFC 8785 does: no floats (their
     digits differ), integers a double holds exactly, keys whose code-point order is their UTF-16
     order (only characters beyond U+FFFF can change it)."""
-    kind = type(value)
-    if kind is str or kind is bool or value is None:
+    # Subclasses too: the catalog's and the models' choices are str and int enums.
+    if isinstance(value, str | bool) or value is None:
         return True
-    if kind is int:
+    if isinstance(value, int):
         return -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER
-    if kind is dict:
+    if isinstance(value, dict):
         return all(
-            type(key) is str and (key.isascii() or max(key) <= "\uffff") and _plain(item)
+            isinstance(key, str) and (key.isascii() or max(key) <= "\uffff") and _plain(item)
             for key, item in value.items()
         )
-    if kind is list:
+    if isinstance(value, list):
         return all(_plain(item) for item in value)
     return False
 
@@ -189,12 +189,23 @@ def event_hash(prev_hex: str, canonical: str) -> bytes:
 _TIME_FORMAT = """'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'"""
 _INDEX = {name: index for index, name in enumerate(FIELDS)}
 _IP, _METADATA = _INDEX["ip_address"], _INDEX["metadata"]
-_UNQUOTED = {"integer", "integer or null", "array of integers", "inet or null", "object"}
-_TEMPLATE = (
-    "{"
-    + ",".join(f'"{name}":' + ("%s" if KINDS[name] in _UNQUOTED else '"%s"') for name in FIELDS)
-    + "}"
-)
+_UNQUOTED = {"integer", "integer or null", "array of integers", "object"}
+
+
+def _template(*, ip: bool) -> str:
+    """The row with a `%s` per array element; without an IP, its (empty) element prints nothing."""
+    slots = []
+    for name in FIELDS:
+        if name == "ip_address" and not ip:
+            slot = "null%.0s"
+        else:
+            slot = "%s" if KINDS[name] in _UNQUOTED else '"%s"'
+        slots.append(f'"{name}":{slot}')
+    return "{" + ",".join(slots) + "}"
+
+
+TEMPLATE, TEMPLATE_WITHOUT_IP = _template(ip=True), _template(ip=False)
+IP_INDEX, METADATA_INDEX = _IP, _METADATA
 
 
 def _element_sql(name: str, alias: str, seq: str) -> str:
@@ -243,7 +254,5 @@ def row_canonical(values_json: str, metadata: str) -> str:
     The array holds only strings, so `","` occurs in it only between two elements (a quote
     inside a string is always escaped)."""
     values = values_json[2:-2].split('","')
-    ip = values[_IP]
-    values[_IP] = f'"{ip}"' if ip else "null"
     values[_METADATA] = metadata
-    return _TEMPLATE % tuple(values)
+    return (TEMPLATE if values[_IP] else TEMPLATE_WITHOUT_IP) % tuple(values)

@@ -114,19 +114,17 @@ def _links(*, source: str, account_id: int, after_seq: int, prev: str) -> Iterat
         " AND (s.occurred_at, s.id) > (%(after_time)s, %(after_id)s)"
         f" ORDER BY s.occurred_at, s.id LIMIT {BATCH}) e ORDER BY e.occurred_at, e.id"
     )
-    seq = after_seq
+    base = after_seq
     after_time, after_id = dt.datetime.min.replace(tzinfo=dt.UTC), -1
     while True:
+        params = {
+            "account": account_id,
+            "base": base,
+            "after_time": after_time,
+            "after_id": after_id,
+        }
         with connection.cursor() as cursor:
-            cursor.execute(
-                sql,
-                {
-                    "account": account_id,
-                    "base": seq,
-                    "after_time": after_time,
-                    "after_id": after_id,
-                },
-            )
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
         if not rows:
             return
@@ -135,18 +133,9 @@ def _links(*, source: str, account_id: int, after_seq: int, prev: str) -> Iterat
             digest = event_hash(prev, row_canonical(values, metadata_canonical(metadata)))
             prev = digest.hex()
             batch.append(Link(account_id, occurred_at, event_id, seq, digest))
-        after_time, after_id = batch[-1].occurred_at, batch[-1].id
+        last = batch[-1]
+        base, after_time, after_id = last.seq, last.occurred_at, last.id
         yield batch
-
-
-def _head(account_id: int) -> tuple[int, str]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT last_seq, last_hash FROM auditlog_chainhead WHERE account_id = %s FOR UPDATE",
-            [account_id],
-        )
-        row = cursor.fetchone()
-    return (row[0], bytes(row[1]).hex()) if row else (0, GENESIS)
 
 
 def _head_store(account_id: int, last: Link) -> None:
@@ -221,10 +210,10 @@ def chain_staged(*, source: str) -> int:
                 " (id bigint PRIMARY KEY, seq bigint NOT NULL, hash bytea NOT NULL) ON COMMIT DROP"
             )
         for account_id in accounts:
-            after_seq, prev = _head(account_id)
+            lock = chain_lock(account_id=account_id)  # held until the rows are in
             last = None
             for batch in _links(
-                source=source, account_id=account_id, after_seq=after_seq, prev=prev
+                source=source, account_id=account_id, after_seq=lock.last_seq, prev=lock.last_hash
             ):
                 with (
                     connection.cursor() as cursor,

@@ -13,8 +13,10 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import os
 from collections.abc import Mapping
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
@@ -76,6 +78,23 @@ def key_generate() -> str:
         serialization.NoEncryption(),
     )
     return base64.b64encode(raw).decode()
+
+
+def key_file(path: Path) -> str:
+    """The key kept in `path` (development), generated there first when there is none; written
+    aside and linked into place, so processes starting together agree on one key."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{path.name}.{os.getpid()}")
+        draft.write_text(key_generate() + "\n")
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
 
 
 def _raw(public_key: Ed25519PublicKey) -> bytes:

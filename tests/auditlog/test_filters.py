@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import Tier
@@ -16,6 +16,13 @@ from exports.selectors import export_summary
 from tests.factories import TeamFactory, account_with_tier, member_of
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # Labels and notes are compared in English, whatever an earlier test left active.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
