@@ -11,8 +11,14 @@ The modules, lowest first (none of them imports this package's `__init__`):
 - `keys`: the deployment's Ed25519 key (`AUDIT_SIGNING_KEY`): `signing_key`, `public_key_pem`,
   `key_id`, `verification_keys`, `statement_sign`, `statement_verify`.
 - `chain`: the per-account chain head a writer locks (`chain_lock`, `chain_advance`) and the
-  chaining of rows that were written without a link (`chain_backfill`, `chain_staged`).
-- `checkpoints`: signed checkpoints and retention anchors, in the database and in storage
-  (`checkpoints_write`, `checkpoint_write`, `anchors_record`, `statement_files`).
-- `verify`: `chain_verify(account_id=…)` → `VerificationResult`, recorded as a `Verification` row.
+  chaining of rows that were written without a link (`chain_backfill`, `stage_create` +
+  `chain_staged` for bulk loaders).
+- `statements`: what a checkpoint's and an anchor's signature covers (`checkpoint_statement`,
+  `anchor_statement`) and their copies in storage (`statement_file_write`, `statement_files`).
+- `verify`: `chain_verify(account_id=…, since=None)` → `VerificationResult` (the first
+  `Failure`: seq, event id, check), kept as the account's `Verification` row; `CHECKS` names the
+  checks.
+- `checkpoints`: signing checkpoints (`checkpoints_write`, the periodic task's service;
+  `checkpoint_write` for one account) and retention anchors (`anchors_record`, called by
+  retention before a partition is dropped).
 """

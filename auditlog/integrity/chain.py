@@ -117,7 +117,7 @@ def _links(*, source: str, account_id: int, after_seq: int, prev: str) -> Iterat
     base = after_seq
     after_time, after_id = dt.datetime.min.replace(tzinfo=dt.UTC), -1
     while True:
-        params = {
+        params: dict[str, Any] = {
             "account": account_id,
             "base": base,
             "after_time": after_time,
