@@ -116,8 +116,8 @@ def export_run(self: ExportRunTask, account_id: int, job_id: int) -> bool:
 def export_email_send(self: Task[Any, Any], account_id: int, job_id: int) -> bool:
     """Email a finished export; transient failures retry with backoff, then the email is marked
     failed, as it is at once for a permanent one."""
-    from notifications.models import EmailStatus
     from exports.services import export_email_deliver
+    from notifications.models import EmailStatus
 
     account, job = _job(account_id, job_id)
     if job is None:

@@ -61,7 +61,7 @@ def test_an_upgrade_keeps_the_rows_of_moved_models():
             cursor.execute(
                 "INSERT INTO auditlog_savedview (account_id, owner_id, name, sharing, filters,"
                 " created_at, updated_at) VALUES (%s, %s, 'Exports', 'everyone',"
-                " '{\"category\": \"security_activity\"}', now(), now()) RETURNING id",
+                ' \'{"category": "security_activity"}\', now(), now()) RETURNING id',
                 [account.pk, user.pk],
             )
             view_id = cursor.fetchone()[0]
