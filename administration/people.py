@@ -207,14 +207,11 @@ def member_invite(
             )
     except IntegrityError:  # invited at the same moment by someone else
         raise Refused(already % {"email": address}) from None
-    _record(
+    _record_about_invitation(
         account=account,
         actor=by.user,
-        subcategory="invitation",
+        invitation=invitation,
         action="send",
-        object_type="invitation",
-        object_id=invitation.id,
-        object_label=address,
         metadata=_invitation_metadata(invitation),
         ip=ip,
         user_agent=user_agent,
@@ -222,6 +219,25 @@ def member_invite(
     )
     dispatch.enqueue_on_commit(INVITATION_EMAIL_TASK, [account.pk, invitation.id])
     return invitation
+
+
+def _record_about_invitation(
+    *, account: Account, actor: User, invitation: Invitation, action: str,
+    metadata: dict[str, Any], ip: str | None, user_agent: str, url: str,
+) -> Event:  # fmt: skip
+    return _record(
+        account=account,
+        actor=actor,
+        subcategory="invitation",
+        action=action,
+        object_type="invitation",
+        object_id=invitation.id,
+        object_label=invitation.email,
+        metadata=metadata,
+        ip=ip,
+        user_agent=user_agent,
+        url=url,
+    )
 
 
 def _open_invitation_locked(*, account: Account, invitation_id: int) -> Invitation:
@@ -268,14 +284,11 @@ def invitation_resend(
             "email_claimed_at",
         ]
     )
-    _record(
+    _record_about_invitation(
         account=account,
         actor=by.user,
-        subcategory="invitation",
+        invitation=invitation,
         action="send",
-        object_type="invitation",
-        object_id=invitation.id,
-        object_label=invitation.email,
         metadata={**_invitation_metadata(invitation), "resent": True},
         ip=ip,
         user_agent=user_agent,
@@ -301,14 +314,11 @@ def invitation_revoke(
     invitation.status = InvitationStatus.REVOKED
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["status", "revoked_at"])
-    _record(
+    _record_about_invitation(
         account=account,
         actor=by.user,
-        subcategory="invitation",
+        invitation=invitation,
         action="revoke",
-        object_type="invitation",
-        object_id=invitation.id,
-        object_label=invitation.email,
         metadata={"email": invitation.email, "role": invitation.role},
         ip=ip,
         user_agent=user_agent,
@@ -367,14 +377,11 @@ def invitation_accept(
     locked.accepted_by = user
     locked.save(update_fields=["status", "accepted_at", "accepted_by"])
     inviter = locked.invited_by.email if locked.invited_by else ""
-    _record(
+    _record_about_invitation(
         account=account,
         actor=user,
-        subcategory="invitation",
+        invitation=locked,
         action="accept",
-        object_type="invitation",
-        object_id=locked.id,
-        object_label=locked.email,
         metadata={"email": locked.email, "role": locked.role, "invited_by": inviter},
         ip=ip,
         user_agent=user_agent,
@@ -493,6 +500,36 @@ def member_access_change(
     return target
 
 
+def _member_status_set(
+    *, account: Account, by: Membership, user_id: int, active: bool, ip: str | None,
+    user_agent: str, url: str,
+) -> Membership:  # fmt: skip
+    supers = _authorise(account=account, by=by)
+    target = _member_locked(account=account, user_id=user_id)
+    if target.is_active == active:
+        already = (
+            _("%(name)s is active already.") if active else _("%(name)s is deactivated already.")
+        )
+        raise Refused(already % {"name": _label(target.user)})
+    if not active:
+        _keep_last_super_admin(target=target, supers=supers)
+    target.is_active = active
+    target.save(update_fields=["is_active"])
+    status = {True: "active", False: "deactivated"}
+    _record_about_member(
+        account=account,
+        by=by,
+        target=target,
+        subcategory="user_status",
+        action="enable" if active else "disable",
+        metadata={"before": {"status": status[not active]}, "after": {"status": status[active]}},
+        ip=ip,
+        user_agent=user_agent,
+        url=url,
+    )
+    return target
+
+
 @transaction.atomic
 def member_deactivate(
     *,
@@ -506,25 +543,9 @@ def member_deactivate(
     """Deactivate a member: their access to the account ends at their next request, and they
     keep their role and teams for a reactivation. A super admin's action; the last active super
     admin stays."""
-    supers = _authorise(account=account, by=by)
-    target = _member_locked(account=account, user_id=user_id)
-    if not target.is_active:
-        raise Refused(_("%(name)s is deactivated already.") % {"name": _label(target.user)})
-    _keep_last_super_admin(target=target, supers=supers)
-    target.is_active = False
-    target.save(update_fields=["is_active"])
-    _record_about_member(
-        account=account,
-        by=by,
-        target=target,
-        subcategory="user_status",
-        action="disable",
-        metadata={"before": {"status": "active"}, "after": {"status": "deactivated"}},
-        ip=ip,
-        user_agent=user_agent,
-        url=url,
+    return _member_status_set(
+        account=account, by=by, user_id=user_id, active=False, ip=ip, user_agent=user_agent, url=url
     )
-    return target
 
 
 @transaction.atomic
@@ -539,24 +560,9 @@ def member_reactivate(
 ) -> Membership:
     """Give a deactivated member their access back, with the role they had: a super admin's
     action."""
-    _authorise(account=account, by=by)
-    target = _member_locked(account=account, user_id=user_id)
-    if target.is_active:
-        raise Refused(_("%(name)s is active already.") % {"name": _label(target.user)})
-    target.is_active = True
-    target.save(update_fields=["is_active"])
-    _record_about_member(
-        account=account,
-        by=by,
-        target=target,
-        subcategory="user_status",
-        action="enable",
-        metadata={"before": {"status": "deactivated"}, "after": {"status": "active"}},
-        ip=ip,
-        user_agent=user_agent,
-        url=url,
+    return _member_status_set(
+        account=account, by=by, user_id=user_id, active=True, ip=ip, user_agent=user_agent, url=url
     )
-    return target
 
 
 @transaction.atomic

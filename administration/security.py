@@ -242,18 +242,15 @@ def _record_for_each_account(
     for membership in memberships_of(user=user):
         event_record(
             account=membership.account,
-            entry=EventInput(
+            entry=EventInput.of_own_change(
+                user=user,
                 category="security_activity",
                 subcategory=subcategory,
                 action=action,
-                actor=Actor.of_user(user),
-                object_type="user",
-                object_id=str(user.pk),
-                object_label=user.full_name or user.email,
-                url=url,
+                metadata=metadata or {},
                 ip=ip,
                 user_agent=user_agent,
-                metadata=metadata or {},
+                url=url,
             ),
         )
 

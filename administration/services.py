@@ -6,7 +6,7 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.selectors import memberships_of
-from auditlog.services import Actor, EventInput, event_record
+from auditlog.services import EventInput, event_record
 
 PREFERENCE_FIELDS = ("full_name", "language", "time_zone")
 
@@ -38,18 +38,15 @@ def user_preferences_update(
     for membership in memberships_of(user=user):
         event_record(
             account=membership.account,
-            entry=EventInput(
+            entry=EventInput.of_own_change(
+                user=user,
                 category="settings",
                 subcategory="user_preferences",
                 action="update",
-                actor=Actor.of_user(user),
-                object_type="user",
-                object_id=str(user.pk),
-                object_label=user.full_name or user.email,
-                url=url,
+                metadata={"before": before, "after": after},
                 ip=ip,
                 user_agent=user_agent,
-                metadata={"before": before, "after": after},
+                url=url,
             ),
         )
     return user

@@ -4,14 +4,19 @@ the broker lost."""
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from celery import Task, shared_task
 from django_scopes import scope
 
 from notifications.transient import is_transient
 
+if TYPE_CHECKING:
+    from administration.models import Invitation, PasswordResetEmail
+
 logger = logging.getLogger(__name__)
+Row = TypeVar("Row", "Invitation", "PasswordResetEmail")
 
 
 def _retry_or_give_up(task: Task[Any, Any], exc: Exception, what: str) -> None:
@@ -20,6 +25,33 @@ def _retry_or_give_up(task: Task[Any, Any], exc: Exception, what: str) -> None:
     if is_transient(exc):
         raise task.retry(exc=exc, countdown=30 * 2**task.request.retries) from exc
     logger.warning("%s: email not delivered: %r", what, exc)
+
+
+def _email_send(
+    task: Task[Any, Any],
+    *,
+    model: type[Row],
+    account_id: int,
+    row_id: int,
+    deliver: Callable[[Row], bool],
+    what: str,
+) -> bool:
+    """Deliver the email of one row of an account, in its scope; a row or account gone since it
+    was enqueued has nothing to send."""
+    from accounts.models import Account
+
+    account = Account.objects.filter(pk=account_id).first()
+    if account is None:
+        return False
+    with scope(account=account):
+        row = model.objects.filter(account=account, id=row_id).first()
+        if row is None:
+            return False
+        try:
+            return deliver(row)
+        except Exception as exc:
+            _retry_or_give_up(task, exc, what)
+            return False
 
 
 @shared_task(
@@ -32,22 +64,17 @@ def _retry_or_give_up(task: Task[Any, Any], exc: Exception, what: str) -> None:
 )
 def invitation_email_send(self: Task[Any, Any], account_id: int, invitation_id: int) -> bool:
     """Email an invitation its link."""
-    from accounts.models import Account
     from administration.models import Invitation
     from administration.people import invitation_email_deliver
 
-    account = Account.objects.filter(pk=account_id).first()
-    if account is None:
-        return False
-    with scope(account=account):
-        invitation = Invitation.objects.filter(account=account, id=invitation_id).first()
-        if invitation is None:
-            return False
-        try:
-            return invitation_email_deliver(invitation=invitation)
-        except Exception as exc:
-            _retry_or_give_up(self, exc, f"invitation {invitation_id}")
-            return False
+    return _email_send(
+        self,
+        model=Invitation,
+        account_id=account_id,
+        row_id=invitation_id,
+        deliver=lambda invitation: invitation_email_deliver(invitation=invitation),
+        what=f"invitation {invitation_id}",
+    )
 
 
 @shared_task(
@@ -60,22 +87,17 @@ def invitation_email_send(self: Task[Any, Any], account_id: int, invitation_id: 
 )
 def password_reset_email_send(self: Task[Any, Any], account_id: int, reset_id: int) -> bool:
     """Email a member the link to set a new password a super admin sent them."""
-    from accounts.models import Account
     from administration.models import PasswordResetEmail
     from administration.people import password_reset_email_deliver
 
-    account = Account.objects.filter(pk=account_id).first()
-    if account is None:
-        return False
-    with scope(account=account):
-        reset = PasswordResetEmail.objects.filter(account=account, id=reset_id).first()
-        if reset is None:
-            return False
-        try:
-            return password_reset_email_deliver(reset=reset)
-        except Exception as exc:
-            _retry_or_give_up(self, exc, f"password reset {reset_id}")
-            return False
+    return _email_send(
+        self,
+        model=PasswordResetEmail,
+        account_id=account_id,
+        row_id=reset_id,
+        deliver=lambda reset: password_reset_email_deliver(reset=reset),
+        what=f"password reset {reset_id}",
+    )
 
 
 @shared_task(name="administration.tasks.emails_sweep", acks_late=True)

@@ -12,9 +12,18 @@ import functools
 import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+
+from accounts.entitlements import entitlements_for
+from auditlog.selectors import event_get
+
+if TYPE_CHECKING:
+    from accounts.http import AccountRequest
+    from auditlog.models import Event
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -38,6 +47,18 @@ def request_context(request: HttpRequest | None) -> RequestContext:
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
         url=request.get_full_path(),
     )
+
+
+def event_or_404(request: AccountRequest, event_id: int) -> Event:
+    """One event the account's tier shows; any other id, another account's too, is a 404."""
+    event = event_get(
+        account=request.account,
+        entitlements=entitlements_for(account=request.account),
+        event_id=event_id,
+    )
+    if event is None:
+        raise Http404(_("This event does not exist."))
+    return event
 
 
 def client_ip(request: HttpRequest | None) -> str | None:

@@ -89,6 +89,27 @@ class EventInput:
     actor_email: str | None = None  # snapshot override, e.g. the attempted email of a failed login
     actor_team_ids: list[int] | None = None  # snapshot override for bulk loads
 
+    @classmethod
+    def of_own_change(
+        cls, *, user: User, category: str, subcategory: str, action: str,
+        metadata: dict[str, Any], ip: str | None, user_agent: str, url: str,
+    ) -> EventInput:  # fmt: skip
+        """A change a person makes to what is theirs (preferences, alerts, sign-in security): they
+        are both the actor and the object."""
+        return cls(
+            category=category,
+            subcategory=subcategory,
+            action=action,
+            actor=Actor.of_user(user),
+            object_type="user",
+            object_id=str(user.pk),
+            object_label=user.full_name or user.email,
+            url=url,
+            ip=ip,
+            user_agent=user_agent,
+            metadata=metadata,
+        )
+
 
 def _validated(entry: EventInput) -> None:
     try:

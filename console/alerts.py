@@ -17,7 +17,7 @@ from django_scopes import scope, scopes_disabled
 from accounts.models import Account, Role, User
 from auditlog.hooks import event_recorded
 from auditlog.models import Event
-from auditlog.services import Actor, EventInput, event_record
+from auditlog.services import EventInput, event_record
 from console.models import AlertFired, AlertSetting
 from console.saved_views import log_url
 from notifications.models import Kind
@@ -188,18 +188,15 @@ def alert_setting_update(
     if after != before:
         event_record(
             account=account,
-            entry=EventInput(
+            entry=EventInput.of_own_change(
+                user=user,
                 category="settings",
                 subcategory="notifications",
                 action="update",
-                actor=Actor.of_user(user),
-                object_type="user",
-                object_id=str(user.pk),
-                object_label=user.full_name or user.email,
-                url=url,
+                metadata={"before": before, "after": after},
                 ip=ip,
                 user_agent=user_agent,
-                metadata={"before": before, "after": after},
+                url=url,
             ),
         )
     return setting

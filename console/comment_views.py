@@ -11,13 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
-from accounts.entitlements import entitlements_for
 from accounts.errors import Refused
 from accounts.http import AccountRequest
 from accounts.permissions import audit_log_access_required
-from auditlog.http import request_context
+from auditlog.http import event_or_404, request_context
 from auditlog.models import Event
-from auditlog.selectors import event_get
 from console.comments import (
     CommentError,
     comment_create,
@@ -34,17 +32,6 @@ from console.comments import (
 from console.models import Comment
 
 STATUSES = ("open", "all", "resolved")
-
-
-def _event_or_404(request: AccountRequest, event_id: int) -> Event:
-    event = event_get(
-        account=request.account,
-        entitlements=entitlements_for(account=request.account),
-        event_id=event_id,
-    )
-    if event is None:
-        raise Http404(_("This event does not exist."))
-    return event
 
 
 def _comment_or_404(request: AccountRequest, event: Event, comment_id: int) -> Comment:
@@ -134,7 +121,7 @@ def _mention_ids(request: AccountRequest) -> list[int]:
 @audit_log_access_required
 @require_http_methods(["GET", "POST"])
 def comments(request: AccountRequest, account_id: int, event_id: int) -> HttpResponse:
-    event = _event_or_404(request, event_id)
+    event = event_or_404(request, event_id)
     source = request.POST if request.method == "POST" else request.GET
     status = source.get("status", "open")
     thread_id = _int(source.get("thread"))
@@ -176,7 +163,7 @@ def comments(request: AccountRequest, account_id: int, event_id: int) -> HttpRes
 def comment_edit_view(
     request: AccountRequest, account_id: int, event_id: int, comment_id: int
 ) -> HttpResponse:
-    event = _event_or_404(request, event_id)
+    event = event_or_404(request, event_id)
     comment = _comment_or_404(request, event, comment_id)
     if comment.author_id != request.user.pk:
         return _render(
@@ -234,7 +221,7 @@ def comment_edit_view(
 def comment_delete_view(
     request: AccountRequest, account_id: int, event_id: int, comment_id: int
 ) -> HttpResponse:
-    event = _event_or_404(request, event_id)
+    event = event_or_404(request, event_id)
     comment = _comment_or_404(request, event, comment_id)
     try:
         origin = request_context(request)
@@ -261,7 +248,7 @@ def comment_delete_view(
 def comment_resolve_view(
     request: AccountRequest, account_id: int, event_id: int, comment_id: int
 ) -> HttpResponse:
-    event = _event_or_404(request, event_id)
+    event = event_or_404(request, event_id)
     comment = _comment_or_404(request, event, comment_id)
     resolved = request.POST.get("resolved", "1") == "1"
     origin = request_context(request)

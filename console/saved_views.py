@@ -191,6 +191,31 @@ def _record(
     )
 
 
+def _field_update(
+    *, account: Account, membership: Membership, view: SavedView, field: str, value: Any,
+    ip: str | None, user_agent: str, url: str,
+) -> SavedView:  # fmt: skip
+    """Store one field of a view with its value before and after; the same value is no change
+    and records nothing."""
+    before = getattr(view, field)
+    if value == before:
+        return view
+    setattr(view, field, value)
+    view.save(update_fields=[field, "updated_at"])
+    _record(
+        account=account,
+        actor=membership.user,
+        action="update",
+        view=view,
+        ip=ip,
+        user_agent=user_agent,
+        url=url,
+        before={field: before},
+        after={field: value},
+    )
+    return view
+
+
 def _require_change(*, account: Account, view: SavedView, membership: Membership) -> None:
     if view.account_id != account.pk or membership.account_id != account.pk:
         raise NotFound(_("This view does not exist."))
@@ -252,23 +277,16 @@ def savedview_save_filters(
 ) -> SavedView:
     """Store the current filters in the view."""
     _require_change(account=account, view=view, membership=membership)
-    before = view.filters
-    if normalize_filters(filters) == before:
-        return view  # nothing changed: nothing to record
-    view.filters = normalize_filters(filters)
-    view.save(update_fields=["filters", "updated_at"])
-    _record(
+    return _field_update(
         account=account,
-        actor=membership.user,
-        action="update",
+        membership=membership,
         view=view,
+        field="filters",
+        value=normalize_filters(filters),
         ip=ip,
         user_agent=user_agent,
         url=url,
-        before={"filters": before},
-        after={"filters": view.filters},
     )
-    return view
 
 
 @transaction.atomic
@@ -283,24 +301,16 @@ def savedview_rename(
     url: str = "",
 ) -> SavedView:
     _require_change(account=account, view=view, membership=membership)
-    before = view.name
-    clean = _clean_name(account=account, owner=view.owner, name=name, exclude_id=view.id)
-    if clean == before:
-        return view
-    view.name = clean
-    view.save(update_fields=["name", "updated_at"])
-    _record(
+    return _field_update(
         account=account,
-        actor=membership.user,
-        action="update",
+        membership=membership,
         view=view,
+        field="name",
+        value=_clean_name(account=account, owner=view.owner, name=name, exclude_id=view.id),
         ip=ip,
         user_agent=user_agent,
         url=url,
-        before={"name": before},
-        after={"name": view.name},
     )
-    return view
 
 
 @transaction.atomic
@@ -317,23 +327,16 @@ def savedview_share(
     _require_change(account=account, view=view, membership=membership)
     if sharing not in Sharing.values:
         raise ValueError(f"unknown sharing {sharing!r}")
-    before = view.sharing
-    if sharing == before:
-        return view
-    view.sharing = sharing
-    view.save(update_fields=["sharing", "updated_at"])
-    _record(
+    return _field_update(
         account=account,
-        actor=membership.user,
-        action="update",
+        membership=membership,
         view=view,
+        field="sharing",
+        value=sharing,
         ip=ip,
         user_agent=user_agent,
         url=url,
-        before={"sharing": before},
-        after={"sharing": sharing},
     )
-    return view
 
 
 @transaction.atomic

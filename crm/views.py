@@ -19,10 +19,9 @@ from accounts.http import AccountRequest
 from accounts.links import redirect_to
 from accounts.models import Account
 from accounts.permissions import audit_log_access_required
-from auditlog.http import request_context
+from auditlog.http import event_or_404, request_context
 from auditlog.models import Event
 from auditlog.pagination import Cursor, keyset_page
-from auditlog.selectors import event_get
 from crm.models import ObjectType
 from crm.selectors import (
     associations_of,
@@ -177,23 +176,12 @@ def _restore_plan(account: Account) -> dict[str, object]:
     }
 
 
-def _delete_event_or_404(request: AccountRequest, event_id: int) -> Event:
-    event = event_get(
-        account=request.account,
-        entitlements=entitlements_for(account=request.account),
-        event_id=event_id,
-    )
-    if event is None:
-        raise Http404(_("This event does not exist."))
-    return event
-
-
 @login_required
 @audit_log_access_required
 @require_GET
 def restore_panel(request: AccountRequest, account_id: int, event_id: int) -> TemplateResponse:
     """The Restore part of a Delete event's detail panel (loaded into the log's panel)."""
-    event = _delete_event_or_404(request, event_id)
+    event = event_or_404(request, event_id)
     state = restore_state(
         account=request.account, membership=request.membership, delete_event=event
     )
@@ -205,7 +193,7 @@ def restore_panel(request: AccountRequest, account_id: int, event_id: int) -> Te
 @require_http_methods(["GET", "POST"])
 def restore(request: AccountRequest, account_id: int, event_id: int) -> HttpResponse:
     """Confirm (GET) and restore (POST) the record a CRM Delete event removed."""
-    event = _delete_event_or_404(request, event_id)
+    event = event_or_404(request, event_id)
     state = restore_state(
         account=request.account, membership=request.membership, delete_event=event
     )
