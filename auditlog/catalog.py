@@ -74,6 +74,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("reopen", _("Reopen")),
     Action("accept", _("Accept")),
     Action("revoke", _("Revoke")),
+    Action("start", _("Start")),
+    Action("verify", _("Verify")),
 )
 
 
@@ -281,6 +283,7 @@ CATEGORIES: tuple[Category, ...] = (
             ("log_view", _("Audit log viewed")),
             ("saved_view", _("Saved view")),
             ("comment", _("Comment")),
+            ("log_verification", _("Log verification")),
         ),
     ),
 )
@@ -316,6 +319,7 @@ OBJECT_TYPES: dict[str, Promise] = {
     "audit_log_view": _("Audit log view"),
     "saved_view": _("Saved view"),
     "comment": _("Comment"),
+    "log_verification": _("Log verification"),
     "knowledge_source": _("Knowledge source"),
     "customer_agent": _("Customer agent"),
     "creation_form": _("Record creation form"),
@@ -433,6 +437,8 @@ _RECORDED_ACTIONS: dict[str, dict[str, str]] = {
         "log_view": "view",
         "saved_view": "create update delete",
         "comment": "create update delete resolve reopen",
+        # A super admin starts a verification of the chain; its outcome is recorded when done.
+        "log_verification": "start verify",
     },
 }
 RECORDED_ACTIONS: dict[tuple[str, str], frozenset[str]] = {

@@ -330,6 +330,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "auditlog.tasks.checkpoints_write",
         "schedule": crontab(minute="*/10"),
     },
+    "console-verifications-sweep": {
+        "task": "console.tasks.verifications_sweep",
+        "schedule": 60.0,
+    },
     "exports-sweep": {
         "task": "exports.tasks.exports_sweep",
         "schedule": 60.0,

@@ -114,3 +114,44 @@ class AlertFired(TenantModel):
 
     class Meta:
         db_table = "notifications_alertfired"
+
+
+class VerificationJobStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class VerificationJob(TenantModel):
+    """A verification of the account's chain that a super admin started from the console: run
+    by a worker that claims it (`attempts` is the claim token), with progress and a heartbeat.
+    `outcome` is the chain's verdict; status `failed` means the run itself could not finish."""
+
+    pk = models.CompositePrimaryKey("account", "id")
+    id = tenant_row_id()
+    requester = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(
+        max_length=10, choices=VerificationJobStatus.choices, default=VerificationJobStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    events_total = models.BigIntegerField(default=0)  # the chain head's seq when the run began
+    events_checked = models.BigIntegerField(default=0)
+    progress_percent = models.PositiveSmallIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, blank=True)  # a VerificationStatus, once done
+    through_seq = models.BigIntegerField(null=True, blank=True)
+    failure_seq = models.BigIntegerField(null=True, blank=True)
+    failure_check = models.CharField(max_length=40, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["account", "-created_at"], name="verificationjob_recent_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"verification job {self.id} of account {self.account_id}: {self.status}"

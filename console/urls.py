@@ -1,6 +1,6 @@
 from django.urls import path
 
-from console import comment_views, views
+from console import comment_views, verification_views, views
 
 app_name = "console"
 
@@ -25,6 +25,12 @@ urlpatterns = [
         name="comment_resolve",
     ),
     path("mentions/", comment_views.mention_options, name="mention_options"),
+    path("verification/", verification_views.verification_status, name="verification"),
+    path(
+        "verification/start/",
+        verification_views.verification_start_view,
+        name="verification_start",
+    ),
     path("views/", views.views_manage, name="views_manage"),
     path("views/new/", views.view_create, name="view_create"),
     path("views/<int:view_id>/save/", views.view_save, name="view_save"),

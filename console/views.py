@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -58,6 +60,7 @@ from console.saved_views import (
     view_key,
     view_resolve,
 )
+from console.verification import verification_state
 
 LAST_LOG_VIEW_KEY = "console:last_log_view"
 
@@ -161,6 +164,7 @@ def event_list(request: AccountRequest, account_id: int) -> TemplateResponse:
             size=size,
         )
         + "&open=",
+        "verification_state": verification_state(account=account, membership=membership),
         "page": page,
         "panel": panel,
         "page_size": size,
@@ -271,6 +275,26 @@ def _view_or_404(request: AccountRequest, view_id: int) -> SavedView:
     return view
 
 
+def _changeable(
+    change: Callable[[AccountRequest, int, SavedView], HttpResponse],
+) -> Callable[[AccountRequest, int, int], HttpResponse]:
+    """Only whoever may change a view reaches the page that changes it; anyone else who sees it
+    goes back with the reason."""
+
+    @functools.wraps(change)
+    def page(request: AccountRequest, account_id: int, view_id: int) -> HttpResponse:
+        view = _view_or_404(request, view_id)
+        if not can_change(view=view, membership=request.membership):
+            return _not_yours(request, view)
+        return change(request, account_id, view)
+
+    return page
+
+
+def _next_hidden(request: AccountRequest) -> list[tuple[str, str]]:
+    return [("next", request.GET.get("next") or request.POST.get("next", ""))]
+
+
 def _form_page(request: AccountRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
     template = "console/view_form.html"
     if request.htmx:
@@ -353,10 +377,8 @@ def view_save(request: AccountRequest, account_id: int, view_id: int) -> HttpRes
 
 @_guard
 @require_http_methods(["GET", "POST"])
-def view_rename(request: AccountRequest, account_id: int, view_id: int) -> HttpResponse:
-    view = _view_or_404(request, view_id)
-    if not can_change(view=view, membership=request.membership):
-        return _not_yours(request, view)
+@_changeable
+def view_rename(request: AccountRequest, account_id: int, view: SavedView) -> HttpResponse:
     form = SavedViewForm(request.POST or None, initial={"name": view.name}, with_sharing=False)
     if request.method == "POST" and form.is_valid():
         try:
@@ -381,7 +403,7 @@ def view_rename(request: AccountRequest, account_id: int, view_id: int) -> HttpR
             "form": form,
             "title": _("Rename view"),
             "action": reverse("console:view_rename", args=[account_id, view.id]),
-            "hidden": [("next", request.GET.get("next") or request.POST.get("next", ""))],
+            "hidden": _next_hidden(request),
             "submit": _("Rename"),
             "cancel_url": _back(request, view),
         },
@@ -391,10 +413,8 @@ def view_rename(request: AccountRequest, account_id: int, view_id: int) -> HttpR
 
 @_guard
 @require_http_methods(["GET", "POST"])
-def view_share(request: AccountRequest, account_id: int, view_id: int) -> HttpResponse:
-    view = _view_or_404(request, view_id)
-    if not can_change(view=view, membership=request.membership):
-        return _not_yours(request, view)
+@_changeable
+def view_share(request: AccountRequest, account_id: int, view: SavedView) -> HttpResponse:
     form = SharingForm(request.POST or None, initial={"sharing": view.sharing})
     if request.method == "POST" and form.is_valid():
         context = request_context(request)
@@ -415,7 +435,7 @@ def view_share(request: AccountRequest, account_id: int, view_id: int) -> HttpRe
             "form": form,
             "title": _("Manage sharing"),
             "action": reverse("console:view_share", args=[account_id, view.id]),
-            "hidden": [("next", request.GET.get("next") or request.POST.get("next", ""))],
+            "hidden": _next_hidden(request),
             "submit": _("Save"),
             "cancel_url": _back(request, view),
         },
@@ -424,10 +444,8 @@ def view_share(request: AccountRequest, account_id: int, view_id: int) -> HttpRe
 
 @_guard
 @require_http_methods(["GET", "POST"])
-def view_delete(request: AccountRequest, account_id: int, view_id: int) -> HttpResponse:
-    view = _view_or_404(request, view_id)
-    if not can_change(view=view, membership=request.membership):
-        return _not_yours(request, view)
+@_changeable
+def view_delete(request: AccountRequest, account_id: int, view: SavedView) -> HttpResponse:
     if request.method == "POST":
         context = request_context(request)
         savedview_delete(

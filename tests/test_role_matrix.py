@@ -244,6 +244,9 @@ MATRIX: dict[str, Row] = {
         post=(L, F, REDIRECT, REDIRECT, REDIRECT, L),
     ),
     "console:mention_options": Row(get=(L, F, OK, OK, OK, L), post=(L, F, X, X, X, L)),
+    # "Verified through …" for everyone with access; only super admins start a verification.
+    "console:verification": Row(get=(L, F, OK, OK, OK, L), post=(L, F, X, X, X, L)),
+    "console:verification_start": Row(get=(L, F, F, F, X, L), post=SUPER),
     # Saved views: everyone with access creates; the member's shared view is changed by its
     # owner and by super admins.
     "console:views_manage": Row(get=(L, F, OK, OK, OK, L), post=(L, F, X, X, X, L)),

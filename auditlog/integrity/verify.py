@@ -15,7 +15,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import NoReturn
 
@@ -66,6 +66,7 @@ CHECKS = {
     "statement_file_unreadable": "a file under checkpoints/ that is not a signed statement",
 }
 NO_HEAD = 1 << 62  # an account whose head is missing: walk every event it has
+PROGRESS_EVERY = 1 << 16  # events between two progress reports (a power of two: a cheap test)
 
 
 @dataclass(frozen=True)
@@ -293,8 +294,16 @@ def _rows(account_id: int, after_seq: int, through_seq: int) -> Iterator[Iterato
 class _Walk:
     """One walk along an account's chain; `_Broken` at the first broken or missing link."""
 
-    def __init__(self, *, account_id: int, found: _Statements, result: VerificationResult):
+    def __init__(
+        self,
+        *,
+        account_id: int,
+        found: _Statements,
+        result: VerificationResult,
+        on_progress: Callable[[int], None] | None = None,
+    ):
         self.account_id = account_id
+        self.on_progress = on_progress
         self.found = found
         self.result = result
         self.marks = sorted({*found.checkpoints, *found.problems})  # seqs to stop at
@@ -355,6 +364,7 @@ class _Walk:
         next_mark = self.next_mark()
         canonical_metadata: dict[str, str] = {}  # metadata repeats a lot: canonicalise it once
         sha256 = hashlib.sha256
+        on_progress = self.on_progress
         with _rows(self.account_id, after_seq, head_seq) as rows:
             for seq, event_id, stored, metadata, values in rows:
                 if seq != expected:
@@ -400,6 +410,8 @@ class _Walk:
                 expected = seq + 1
                 result.events_checked += 1
                 result.through_seq, result.through_hash = seq, prev
+                if on_progress is not None and not result.events_checked % PROGRESS_EVERY:
+                    on_progress(result.events_checked)
         if head_hash is None and expected > 1:
             _fail(
                 expected - 1,
@@ -432,21 +444,26 @@ class _Walk:
 
 
 def chain_verify(
-    *, account_id: int, since: Checkpoint | None = None, record: bool = True
+    *,
+    account_id: int,
+    since: Checkpoint | None = None,
+    record: bool = True,
+    on_progress: Callable[[int], None] | None = None,
 ) -> VerificationResult:
     """Verify the account's chain from its start (or from a signed checkpoint) to its head, name
-    the first broken or missing link, and keep the outcome as its Verification unless told not."""
+    the first broken or missing link, and keep the outcome as its Verification unless told not.
+    `on_progress` hears the number of events checked so far, every PROGRESS_EVERY events."""
     result = VerificationResult(account_id=account_id, started_at=timezone.now())
     # Storage first: a file is written after its checkpoint commits, so every file listed now
     # has its row in what the database reads next. From a checkpoint on (the checkpoint task's
     # check of what it is about to sign) storage is left to the full verifications.
     stored = None if since is not None else statement_files(account_id)
     if connection.in_atomic_block:
-        _verify(result, since=since, stored=stored)
+        _verify(result, since=since, stored=stored, on_progress=on_progress)
     else:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            _verify(result, since=since, stored=stored)
+            _verify(result, since=since, stored=stored, on_progress=on_progress)
     result.finished_at = timezone.now()
     if record:
         verification_record(result)
@@ -454,7 +471,11 @@ def chain_verify(
 
 
 def _verify(
-    result: VerificationResult, *, since: Checkpoint | None, stored: list[StatementFile] | None
+    result: VerificationResult,
+    *,
+    since: Checkpoint | None,
+    stored: list[StatementFile] | None,
+    on_progress: Callable[[int], None] | None = None,
 ) -> None:
     account_id = result.account_id
     keys = verification_keys()
@@ -472,7 +493,7 @@ def _verify(
             )
     result.warnings = found.warnings
     try:
-        _Walk(account_id=account_id, found=found, result=result).run(
+        _Walk(account_id=account_id, found=found, result=result, on_progress=on_progress).run(
             after_seq=after_seq, prev=prev, head_seq=head_seq, head_hash=head_hash
         )
     except _Broken as broken:
