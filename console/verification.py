@@ -13,12 +13,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-import threading
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +30,7 @@ from auditlog.services import Actor, EventInput, event_record
 from console.models import VerificationJob
 from console.models import VerificationJobStatus as Status
 from notifications import dispatch
+from notifications.jobs import JobHeartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -156,65 +155,18 @@ class _Lost(Exception):
     """Another run claimed the job."""
 
 
-class _Heartbeat:
-    """Progress and heartbeat written through a connection of their own, since the walk reads in
-    a read-only snapshot; a pulse thread beats while no progress is reported (the storage listing
-    and the first rows), so the job looks alive to the page and to a second claim."""
-
-    def __init__(self, job: VerificationJob, token: int, total: int) -> None:
-        self.job, self.token, self.total = job, token, max(total, 1)
-        self.connection = connections.create_connection("default")
-        self.connection.inc_thread_sharing()
-        self.lock = threading.Lock()
-        self.checked = 0
-        self.lost = False
-        self.last_beat = time.monotonic()
-        self.stopped = threading.Event()
-        self.closed = False
-        interval = max(settings.EXPORT_PROGRESS_INTERVAL_S, 0.1)
-        self.thread = threading.Thread(
-            target=self._pulse, args=(interval,), name=f"verification-{job.id}", daemon=True
-        )
-        self.thread.start()
-
-    def _write(self, checked: int) -> bool:
-        percent = min(99, checked * 100 // self.total)
-        with self.lock, self.connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE console_verificationjob SET events_checked = %s, progress_percent = %s, "
-                "heartbeat_at = now() "
-                "WHERE account_id = %s AND id = %s AND status = 'running' AND attempts = %s",
-                [checked, percent, self.job.account_id, self.job.id, self.token],
-            )
-            ours = cursor.rowcount == 1
-        self.last_beat = time.monotonic()
-        return ours
-
-    def __call__(self, checked: int) -> None:
-        self.checked = checked
-        if self.lost or not self._write(checked):
-            self.lost = True
-            raise _Lost(f"verification job {self.job.id} was claimed by another run")
-
-    def _pulse(self, interval: float) -> None:
-        while not self.stopped.wait(interval):
-            if time.monotonic() - self.last_beat < interval:
-                continue
-            try:
-                if not self._write(self.checked):
-                    self.lost = True
-                    return
-            except Exception as exc:  # a hiccup must not stop the walk; the next beat may pass
-                logger.warning("verification %s: heartbeat not written: %r", self.job.id, exc)
-
-    def close(self) -> None:
-        if self.closed:
-            return
-        self.closed = True
-        self.stopped.set()
-        self.thread.join(timeout=30)
-        self.connection.close()
-        self.connection.dec_thread_sharing()
+def _heartbeat(job: VerificationJob, token: int, total: int) -> JobHeartbeat:
+    """Progress and heartbeat of a verification run (the walk reads in a read-only snapshot)."""
+    return JobHeartbeat(
+        table="console_verificationjob",
+        count_column="events_checked",
+        job=job,
+        token=token,
+        total=total,
+        interval=settings.EXPORT_PROGRESS_INTERVAL_S,
+        lost_error=_Lost,
+        name=f"verification job {job.id}",
+    )
 
 
 def verification_run(*, job: VerificationJob) -> bool:
@@ -224,7 +176,7 @@ def verification_run(*, job: VerificationJob) -> bool:
     if token is None:
         return False
     job.refresh_from_db()
-    heartbeat = _Heartbeat(job, token, job.events_total)
+    heartbeat = _heartbeat(job, token, job.events_total)
     try:
         result = chain_verify(account_id=job.account_id, on_progress=heartbeat)
         heartbeat.close()

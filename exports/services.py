@@ -15,8 +15,6 @@ import logging
 import os
 import secrets
 import tempfile
-import threading
-import time
 import zoneinfo
 from typing import Any
 
@@ -24,7 +22,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import connections, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -50,6 +48,7 @@ from exports.selectors import (
 )
 from notifications import dispatch
 from notifications.delivery import Attachment, EmailMessage, email_deliver, email_release_stuck
+from notifications.jobs import JobHeartbeat
 from notifications.models import EmailStatus
 from notifications.models import Kind as NotificationKind
 from notifications.services import absolute_url
@@ -238,64 +237,18 @@ def export_claim(*, job: ExportJob, now: dt.datetime | None = None) -> int | Non
     return current + 1 if claimed else None
 
 
-class _Heartbeat:
-    """Progress and heartbeat written through a connection of their own, since the export's
-    connection is busy streaming COPY; a claim taken over by another run stops this one.
-
-    A pulse thread beats on that connection whenever no progress was written for an interval,
-    so a run that waits (counting a huge account, or PostgreSQL preparing the first row) still
-    looks alive to the sweep and on the Exports page."""
-
-    def __init__(self, job: ExportJob, token: int, total: int, pulse: float | None = None) -> None:
-        self.job, self.token, self.total = job, token, max(total, 1)
-        self.connection = connections.create_connection("default")
-        self.connection.inc_thread_sharing()  # the pulse thread writes through it too
-        self.lock = threading.Lock()
-        self.rows = 0
-        self.lost = False
-        self.last_beat = time.monotonic()
-        self.stopped = threading.Event()
-        interval = settings.EXPORT_PROGRESS_INTERVAL_S if pulse is None else pulse
-        self.thread = threading.Thread(
-            target=self._pulse, args=(max(interval, 0.1),), name=f"export-{job.id}", daemon=True
-        )
-        self.thread.start()
-
-    def _write(self, rows: int) -> bool:
-        percent = min(99, rows * 100 // self.total)
-        with self.lock, self.connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE exports_exportjob SET rows_written = %s, progress_percent = %s, "
-                "heartbeat_at = now() "
-                "WHERE account_id = %s AND id = %s AND status = 'running' AND attempts = %s",
-                [rows, percent, self.job.account_id, self.job.id, self.token],
-            )
-            ours = cursor.rowcount == 1
-        self.last_beat = time.monotonic()
-        return ours
-
-    def __call__(self, rows: int) -> None:
-        self.rows = rows
-        if self.lost or not self._write(rows):
-            self.lost = True
-            raise writers.Lost(f"export {self.job.id} was claimed by another run")
-
-    def _pulse(self, interval: float) -> None:
-        while not self.stopped.wait(interval):
-            if time.monotonic() - self.last_beat < interval:
-                continue  # the rows are flowing and beating already
-            try:
-                if not self._write(self.rows):
-                    self.lost = True
-                    return
-            except Exception as exc:  # a hiccup here must not kill the export; the next may pass
-                logger.warning("export %s: heartbeat not written: %r", self.job.id, exc)
-
-    def close(self) -> None:
-        self.stopped.set()
-        self.thread.join(timeout=30)
-        self.connection.close()
-        self.connection.dec_thread_sharing()
+def _heartbeat(job: ExportJob, token: int, total: int, pulse: float | None = None) -> JobHeartbeat:
+    """Progress and heartbeat of an export run (its own connection is busy streaming COPY)."""
+    return JobHeartbeat(
+        table="exports_exportjob",
+        count_column="rows_written",
+        job=job,
+        token=token,
+        total=total,
+        interval=settings.EXPORT_PROGRESS_INTERVAL_S if pulse is None else pulse,
+        lost_error=writers.Lost,
+        name=f"export {job.id}",
+    )
 
 
 def export_source(*, job: ExportJob) -> tuple[str, list[writers.Column], int]:
@@ -371,7 +324,7 @@ def export_run(*, job: ExportJob) -> bool:
     tmp_path = None
     try:
         _require_still_allowed(job=job)
-        heartbeat = _Heartbeat(job, token, job.estimated_rows)  # beats while the rows are counted
+        heartbeat = _heartbeat(job, token, job.estimated_rows)  # beats while the rows are counted
         sql, columns, total = export_source(job=job)
         heartbeat.total = max(total, 1)
         ExportJob.objects.filter(account_id=job.account_id, id=job.id, attempts=token).update(

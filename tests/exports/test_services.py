@@ -40,6 +40,7 @@ from exports.services import (
 )
 from exports.writers import FORMULA_TRIGGERS, neutralise
 from notifications import delivery
+from notifications.jobs import JobHeartbeat
 from notifications.models import Kind as NotificationKind
 from notifications.models import Notification
 from tests.exports.helpers import (
@@ -486,7 +487,7 @@ def test_a_run_that_lost_its_claim_stops_and_stores_nothing(account, super_admin
     record_event(account, actor=super_admin, object_label="Contested")
     job = request_export(account, super_admin, {})
     token = claim(job)
-    heartbeat = services._Heartbeat(job_of(job), token, total=10)
+    heartbeat = services._heartbeat(job_of(job), token, total=10)
     try:
         heartbeat(1)  # ours: fine
         later = timezone.now() + dt.timedelta(minutes=10)
@@ -505,7 +506,7 @@ def test_the_heartbeat_beats_while_no_rows_come_and_notices_a_takeover(account, 
         ExportJob.objects.filter(id=job.id).update(
             heartbeat_at=timezone.now() - dt.timedelta(hours=1)
         )
-    heartbeat = services._Heartbeat(job_of(job), token, total=10, pulse=0.1)
+    heartbeat = services._heartbeat(job_of(job), token, total=10, pulse=0.1)
     try:
         # Nothing is streamed (a slow count, or PostgreSQL preparing the first row)...
         deadline = time.monotonic() + 5
@@ -535,7 +536,7 @@ def test_progress_and_heartbeat_are_written_while_the_rows_stream(
     for i in range(5):
         record_event(account, actor=super_admin, object_label=f"Row {i}")
     seen: list[tuple[int, int]] = []
-    original = services._Heartbeat.__call__
+    original = JobHeartbeat.__call__
 
     def spy(self, rows: int) -> None:
         original(self, rows)
@@ -547,7 +548,7 @@ def test_progress_and_heartbeat_are_written_while_the_rows_stream(
             )
             seen.append(cursor.fetchone())
 
-    monkeypatch.setattr(services._Heartbeat, "__call__", spy)
+    monkeypatch.setattr(JobHeartbeat, "__call__", spy)
     job = request_export(account, super_admin, {})
     assert run(job)
 
